@@ -1,0 +1,3 @@
+from loader.cli import entry
+
+entry()
