@@ -1,0 +1,396 @@
+"""The PUBG telemetry format: from parsed events to typed landing rows.
+
+Flattening is mechanical (see ``loader.schema``): no filtering, no meaning. A missing or
+null nested object (no attacker for blue-zone damage, no killer for a zone death) becomes
+nulls and is counted; a value of the wrong type (a string where a number belongs, a list
+where a location object belongs) is bad input and rejects the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import orjson
+
+from loader import schema
+from loader.errors import BadInputError
+from loader.reader import COMBAT_EVENT_TYPES, LOADER_EVENT_TYPES, ReadStats, TelemetryEvent, iter_events
+
+_TS_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+class FieldError(BadInputError):
+    """A field of an event has the wrong type; the message names the field."""
+
+
+def to_timestamp(value: Any, name: str) -> str | None:
+    """ISO-8601 from the game -> a timestamp literal both databases parse (microseconds, UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{name} is {type(value).__name__}, expected an ISO-8601 timestamp string")
+    m = _TS_RE.match(value)
+    if m is None:
+        raise FieldError(f"{name} is not an ISO-8601 timestamp: {value[:40]!r}")
+    day, clock, frac, zone = m.groups()
+    if zone not in (None, "Z", "+00:00", "+0000", "+00", "-00:00"):
+        raise FieldError(f"{name} is not in UTC: {value[:40]!r}")
+    frac = (frac or "").ljust(6, "0")[:6]
+    return f"{day} {clock}.{frac}+00"
+
+
+def to_text(value: Any, name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise FieldError(f"{name} is {type(value).__name__}, expected a string")
+
+
+def to_int(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError(f"{name} is {type(value).__name__}, expected an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise FieldError(f"{name} is {value!r}, expected an integer")
+        value = int(value)
+    if not -(2**63) <= value < 2**63:
+        raise FieldError(f"{name} is out of range: {value}")
+    return value
+
+
+def to_float(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError(f"{name} is {type(value).__name__}, expected a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise FieldError(f"{name} is not a finite number")
+    return float(value)
+
+
+def to_decimal(value: Any, name: str) -> str | None:
+    """A summed measure as an exact decimal literal with 6 places.
+
+    The game writes float32 values (about 7 significant digits), so 6 decimal places
+    lose nothing; landing them as exact decimals makes every later sum independent of
+    the order the database adds rows in, which is what lets an incremental build equal
+    a full refresh to the last digit on both adapters.
+    """
+    f = to_float(value, name)
+    if f is None:
+        return None
+    if abs(f) >= 1e12:
+        raise FieldError(f"{name} is out of range: {f!r}")
+    return "%.6f" % f
+
+
+def to_bool(value: Any, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise FieldError(f"{name} is {type(value).__name__}, expected true or false")
+
+
+def to_json(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise FieldError(f"{name} is {type(value).__name__}, expected a list")
+    return orjson.dumps(value).decode()
+
+
+CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
+    schema.TEXT: to_text,
+    schema.INT: to_int,
+    schema.BIGINT: to_int,
+    schema.FLOAT: to_float,
+    schema.DECIMAL: to_decimal,
+    schema.BOOL: to_bool,
+    schema.TS: to_timestamp,
+    schema.JSON: to_json,
+}
+
+
+def _obj(event: dict, key: str, where: str) -> dict | None:
+    value = event.get(key)
+    if value is None or isinstance(value, dict):
+        return value
+    raise FieldError(f"{where}.{key} is {type(value).__name__}, expected an object or null")
+
+
+def _character(obj: dict | None, where: str) -> tuple:
+    if obj is None:
+        return (None,) * len(schema.CHARACTER_FIELDS)
+    loc = _obj(obj, "location", where)
+    if loc is None:
+        loc = {}
+    return (
+        to_text(obj.get("name"), f"{where}.name"),
+        to_int(obj.get("teamId"), f"{where}.teamId"),
+        to_float(obj.get("health"), f"{where}.health"),
+        to_float(loc.get("x"), f"{where}.location.x"),
+        to_float(loc.get("y"), f"{where}.location.y"),
+        to_float(loc.get("z"), f"{where}.location.z"),
+        to_int(obj.get("ranking"), f"{where}.ranking"),
+        to_text(obj.get("accountId"), f"{where}.accountId"),
+        to_bool(obj.get("isInBlueZone"), f"{where}.isInBlueZone"),
+        to_bool(obj.get("isInRedZone"), f"{where}.isInRedZone"),
+        to_bool(obj.get("isInVehicle"), f"{where}.isInVehicle"),
+    )
+
+
+def _damage_info(obj: dict | None, where: str) -> tuple:
+    if obj is None:
+        return (None,) * len(schema.DAMAGE_INFO_FIELDS)
+    return (
+        to_text(obj.get("damageReason"), f"{where}.damageReason"),
+        to_text(obj.get("damageTypeCategory"), f"{where}.damageTypeCategory"),
+        to_text(obj.get("damageCauserName"), f"{where}.damageCauserName"),
+        to_decimal(obj.get("distance"), f"{where}.distance"),
+        to_bool(obj.get("isThroughPenetrableWall"), f"{where}.isThroughPenetrableWall"),
+    )
+
+
+def _head(match_id: str, ev: TelemetryEvent, where: str) -> tuple:
+    common = _obj(ev.data, "common", where) or {}
+    d = ev.data.get("_D")
+    if d is None:
+        raise FieldError(f"{where} has no _D timestamp")
+    return (
+        match_id,
+        ev.index,
+        to_timestamp(d, f"{where}._D"),
+        to_float(common.get("isGame"), f"{where}.common.isGame"),
+    )
+
+
+def match_id_from_definition(value: Any) -> str:
+    """``match.bro.official....<uuid>`` -> ``<uuid>`` (the PUBG API match id)."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("LogMatchDefinition.MatchId is missing or not a string")
+    return value.strip().rsplit(".", 1)[-1]
+
+
+@dataclass
+class TelemetryBatch:
+    """Everything one telemetry file lands, ready for a sink."""
+
+    match_id: str
+    rows: dict[str, list[tuple]]
+    missing: Counter = field(default_factory=Counter)
+    combat_events: list[dict] = field(default_factory=list)
+    stats: ReadStats | None = None
+
+    def row_counts(self) -> dict[str, Any]:
+        counts: dict[str, Any] = {name: len(rows) for name, rows in self.rows.items()}
+        if self.missing:
+            counts["missing"] = dict(sorted(self.missing.items()))
+        return counts
+
+
+class _Flattener:
+    def __init__(self, match_id_override: str | None, keep_combat: bool) -> None:
+        self.match_id_override = match_id_override
+        self.keep_combat = keep_combat
+        self.definition: dict | None = None
+        self.start: dict | None = None
+        self.events: list[TelemetryEvent] = []
+
+    def add(self, ev: TelemetryEvent) -> None:
+        t = ev.type
+        if t == "LogPlayerKill":
+            raise BadInputError(
+                "pre-2021 telemetry (LogPlayerKill, no LogPlayerKillV2) is not supported: "
+                "only matches played after PUBG v21.0 (June 2021) can be loaded"
+            )
+        if t == "LogMatchDefinition":
+            if self.definition is None:
+                self.definition = ev.data
+            return
+        if t == "LogMatchStart":
+            if self.start is None:
+                self.start = ev.data
+            return
+        self.events.append(ev)
+
+    def finish(self, stats: ReadStats) -> TelemetryBatch:
+        if self.definition is None and self.match_id_override is None:
+            raise BadInputError(
+                "no LogMatchDefinition event, so the match id is unknown "
+                "(pass --match-id if you know which match this is)"
+            )
+        match_id = self.match_id_override or match_id_from_definition(
+            self.definition.get("MatchId") if self.definition else None
+        )
+        rows: dict[str, list[tuple]] = {t.name: [] for t in schema.TELEMETRY_TABLES}
+        missing: Counter = Counter()
+        combat: list[dict] = []
+        first_d: str | None = None
+        last_d: str | None = None
+        take, groggy, kill = rows["log_player_take_damage"], rows["log_player_make_groggy"], rows["log_player_kill_v2"]
+        for ev in self.events:
+            data = ev.data
+            where = f"event {ev.index} ({ev.type})"
+            head = _head(match_id, ev, where)
+            ts = head[2]
+            if first_d is None or ts < first_d:
+                first_d = ts
+            if last_d is None or ts > last_d:
+                last_d = ts
+            if ev.type == "LogPlayerTakeDamage":
+                attacker = _obj(data, "attacker", where)
+                victim = _obj(data, "victim", where)
+                if attacker is None:
+                    missing["log_player_take_damage.attacker"] += 1
+                if victim is None:
+                    missing["log_player_take_damage.victim"] += 1
+                take.append(
+                    head
+                    + (to_int(data.get("attackId"), f"{where}.attackId"),)
+                    + _character(attacker, f"{where}.attacker")
+                    + _character(victim, f"{where}.victim")
+                    + (
+                        to_text(data.get("damageTypeCategory"), f"{where}.damageTypeCategory"),
+                        to_text(data.get("damageReason"), f"{where}.damageReason"),
+                        to_decimal(data.get("damage"), f"{where}.damage"),
+                        to_text(data.get("damageCauserName"), f"{where}.damageCauserName"),
+                        to_bool(data.get("isThroughPenetrableWall"), f"{where}.isThroughPenetrableWall"),
+                    )
+                )
+            elif ev.type == "LogPlayerMakeGroggy":
+                attacker = _obj(data, "attacker", where)
+                victim = _obj(data, "victim", where)
+                if attacker is None:
+                    missing["log_player_make_groggy.attacker"] += 1
+                if victim is None:
+                    missing["log_player_make_groggy.victim"] += 1
+                groggy.append(
+                    head
+                    + (to_int(data.get("attackId"), f"{where}.attackId"),)
+                    + _character(attacker, f"{where}.attacker")
+                    + _character(victim, f"{where}.victim")
+                    + (
+                        to_text(data.get("damageReason"), f"{where}.damageReason"),
+                        to_text(data.get("damageTypeCategory"), f"{where}.damageTypeCategory"),
+                        to_text(data.get("damageCauserName"), f"{where}.damageCauserName"),
+                        to_decimal(data.get("distance"), f"{where}.distance"),
+                        to_bool(data.get("isAttackerInVehicle"), f"{where}.isAttackerInVehicle"),
+                        to_int(data.get("dBNOId"), f"{where}.dBNOId"),
+                    )
+                )
+            elif ev.type == "LogPlayerKillV2":
+                parts = {}
+                for key in ("victim", "dBNOMaker", "finisher", "killer"):
+                    parts[key] = _obj(data, key, where)
+                    if parts[key] is None:
+                        missing[f"log_player_kill_v2.{key}"] += 1
+                result = _obj(data, "victimGameResult", where) or {}
+                result_stats = _obj(result, "stats", f"{where}.victimGameResult") or {}
+                kill.append(
+                    head
+                    + (
+                        to_int(data.get("attackId"), f"{where}.attackId"),
+                        to_int(data.get("dBNOId"), f"{where}.dBNOId"),
+                    )
+                    + _character(parts["victim"], f"{where}.victim")
+                    + _character(parts["dBNOMaker"], f"{where}.dBNOMaker")
+                    + _damage_info(_obj(data, "dBNODamageInfo", where), f"{where}.dBNODamageInfo")
+                    + _character(parts["finisher"], f"{where}.finisher")
+                    + _damage_info(_obj(data, "finishDamageInfo", where), f"{where}.finishDamageInfo")
+                    + _character(parts["killer"], f"{where}.killer")
+                    + _damage_info(_obj(data, "killerDamageInfo", where), f"{where}.killerDamageInfo")
+                    + (
+                        to_json(data.get("assists_AccountId"), f"{where}.assists_AccountId"),
+                        to_json(data.get("teamKillers_AccountId"), f"{where}.teamKillers_AccountId"),
+                        to_bool(data.get("isSuicide"), f"{where}.isSuicide"),
+                        to_int(result.get("rank"), f"{where}.victimGameResult.rank"),
+                        to_int(result_stats.get("killCount"), f"{where}.victimGameResult.stats.killCount"),
+                    )
+                )
+            else:  # pragma: no cover - the reader only yields what we asked for
+                continue
+            if self.keep_combat:
+                combat.append(data)
+
+        start = self.start or {}
+        where = "LogMatchStart"
+        characters = start.get("characters") or []
+        if not isinstance(characters, list):
+            raise FieldError("LogMatchStart.characters is not a list")
+        for i, wrapper in enumerate(characters):
+            if not isinstance(wrapper, dict):
+                raise FieldError(f"LogMatchStart.characters[{i}] is not an object")
+            ch = wrapper.get("character", wrapper) if "character" in wrapper else wrapper
+            if not isinstance(ch, dict):
+                raise FieldError(f"LogMatchStart.characters[{i}].character is not an object")
+            rows["log_match_start_characters"].append(
+                (
+                    match_id,
+                    i,
+                    to_text(ch.get("name"), f"{where}.characters[{i}].name"),
+                    to_int(ch.get("teamId"), f"{where}.characters[{i}].teamId"),
+                    to_text(ch.get("accountId"), f"{where}.characters[{i}].accountId"),
+                    to_text(ch.get("type"), f"{where}.characters[{i}].type"),
+                )
+            )
+        definition = self.definition or {}
+        rows["telemetry_matches"].append(
+            (
+                match_id,
+                to_text(definition.get("MatchId"), "LogMatchDefinition.MatchId"),
+                to_text(definition.get("SeasonState"), "LogMatchDefinition.SeasonState"),
+                to_timestamp(definition.get("_D"), "LogMatchDefinition._D"),
+                to_timestamp(start.get("_D"), "LogMatchStart._D"),
+                to_text(start.get("mapName"), "LogMatchStart.mapName"),
+                to_int(start.get("teamSize"), "LogMatchStart.teamSize"),
+                to_bool(start.get("isCustomGame"), "LogMatchStart.isCustomGame"),
+                to_bool(start.get("isEventMode"), "LogMatchStart.isEventMode"),
+                to_text(start.get("cameraViewBehaviour"), "LogMatchStart.cameraViewBehaviour"),
+                to_text(start.get("weatherId"), "LogMatchStart.weatherId"),
+                first_d,
+                last_d,
+                stats.total_events,
+                stats.sha256,
+            )
+        )
+        return TelemetryBatch(match_id, rows, missing, combat, stats)
+
+
+def parse_telemetry(
+    path: Path | str,
+    match_id: str | None = None,
+    keep_combat_events: bool = False,
+) -> TelemetryBatch:
+    """Read one telemetry file and flatten the events the pipeline lands.
+
+    Raises BadInputError with a one-line reason for anything that cannot be loaded.
+    """
+    stats = ReadStats()
+    flattener = _Flattener(match_id, keep_combat_events)
+    try:
+        for ev in iter_events(path, LOADER_EVENT_TYPES, stats):
+            flattener.add(ev)
+        if stats.total_events == 0:
+            raise BadInputError("the file holds an empty array: no events")
+        return flattener.finish(stats)
+    except FieldError:
+        raise
+    except BadInputError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:  # defensive: never a traceback
+        raise BadInputError(f"unexpected event shape: {exc}") from exc
+
+
+__all__ = [
+    "COMBAT_EVENT_TYPES",
+    "TelemetryBatch",
+    "parse_telemetry",
+    "match_id_from_definition",
+    "to_timestamp",
+]
