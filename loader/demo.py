@@ -1,0 +1,80 @@
+"""``pewstats demo``: the whole pipeline on a synthetic season, on the embedded DuckDB target."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from loader import exitcodes
+from loader.config import Settings, open_sink
+from loader.run import run
+
+TOP_DAMAGE = """
+select player_name, sum(total_damage) as damage, sum(total_hits) as hits, max(matches) as matches
+from {schema}.player_damage_stats
+where match_type = 'all'
+group by account_id, player_name
+order by damage desc, player_name
+limit 10
+"""
+
+FIGHT_SUMMARY = """
+select outcome, count(*) as fights, round(avg(duration_seconds), 1) as avg_seconds,
+       round(avg(total_damage), 1) as avg_damage, sum(total_kills) as kills
+from {schema}.fights
+group by outcome
+order by fights desc, outcome
+"""
+
+TOP_FIGHTERS = """
+select player_name, fights, fights_won, win_rate, survival_rate, avg_damage_per_fight
+from {schema}.player_fight_stats
+where match_type = 'all'
+order by fights_won desc, fights desc, player_name
+limit 5
+"""
+
+
+def table(rows: list[tuple], headers: list[str]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
+    from loader.synth import generate_season
+
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    inbox = workdir / "inbox"
+    click.echo(f"synthesising {matches} matches into {inbox}", err=True)
+    made = generate_season(inbox / "season", matches, seed, scale=scale)
+    (inbox / "telemetry").mkdir(parents=True)
+    (inbox / "matches").mkdir(parents=True)
+    for m in made:
+        m.telemetry_path.rename(inbox / "telemetry" / m.telemetry_path.name)
+        m.match_path.rename(inbox / "matches" / m.match_path.name)
+    shutil.rmtree(inbox / "season")
+    settings = Settings.from_env(target="duckdb", duckdb_path=str(workdir / "demo.duckdb"))
+    summary = run(
+        settings, inbox, workdir / "archive", workdir / "quarantine",
+        jobs=0, summary_path=workdir / "run-summary.json", metrics_path=workdir / "pewstats.prom",
+        log=lambda m: click.echo(m, err=True),
+    )
+    if summary.exit_code != exitcodes.OK:
+        click.echo(f"demo run failed: {summary.outcome} {summary.error or ''}", err=True)
+        return summary.exit_code
+    schema = "analytics"
+    with open_sink(settings) as sink:
+        click.echo("\nTop players by damage dealt (all match types)\n")
+        click.echo(table(sink.query(TOP_DAMAGE.format(schema=schema)), ["player", "damage", "hits", "matches"]))
+        click.echo("\nFights by outcome\n")
+        click.echo(table(sink.query(FIGHT_SUMMARY.format(schema=schema)), ["outcome", "fights", "avg s", "avg damage", "kills"]))
+        click.echo("\nMost fights won\n")
+        click.echo(table(sink.query(TOP_FIGHTERS.format(schema=schema)), ["player", "fights", "won", "win rate", "survival", "dmg/fight"]))
+    click.echo(f"\nDuckDB file: {settings.duckdb_path}  (summary: {workdir / 'run-summary.json'})", err=True)
+    return exitcodes.OK

@@ -1,0 +1,276 @@
+"""``pewstats run``: what cron calls. Load the inbox, build with dbt, report.
+
+One run at a time (a PostgreSQL advisory lock, or a lock file beside the DuckDB file).
+Files that loaded (or were already loaded) move to the archive, failed ones to the
+quarantine with a ``.reason`` note beside them. Then ``dbt build`` runs through dbt's
+programmatic runner, and the run writes a JSON summary and Prometheus metrics in the
+node-exporter textfile format.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from loader import exitcodes
+from loader.config import Settings, open_sink
+from loader.errors import InfrastructureError, PewstatsError
+from loader.load import FileResult, default_jobs, discover, load_paths, make_executor
+
+INBOX_KINDS = ("matches", "telemetry", "fights")  # match objects first: telemetry then finds its bucket
+
+
+class RunLocked(PewstatsError):
+    """Another run holds the lock."""
+
+
+@dataclass
+class RunSummary:
+    started_at: str
+    finished_at: str = ""
+    duration_seconds: float = 0.0
+    target: str = ""
+    full_refresh: bool = False
+    exit_code: int = 0
+    outcome: str = "success"
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    rows_landed: int = 0
+    dbt_success: bool | None = None
+    dbt_nodes: int = 0
+    dbt_tests_failed: int = 0
+    dbt_models_failed: int = 0
+    dbt_warnings: int = 0
+    error: str | None = None
+    last_success_at: str | None = None
+    failed_files: list[dict[str, str]] = field(default_factory=list)
+
+
+@contextmanager
+def run_lock(settings: Settings) -> Iterator[None]:
+    """Hold the one-run-at-a-time lock for the duration of the block, or raise RunLocked."""
+    if settings.target == "postgres":
+        from loader.sinks.postgres import advisory_key, connect
+
+        conn = connect(**settings.pg_kwargs(), autocommit=True)
+        key = advisory_key(f"pewstats:run:{settings.raw_schema}")
+        try:
+            (got,) = conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()
+            if not got:
+                raise RunLocked(f"another pewstats run holds the lock on {settings.describe()}; this run did nothing")
+            yield
+        finally:
+            conn.close()  # the session lock ends with the session
+        return
+    lock_path = Path(str(settings.duckdb_path) + ".run.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"another pewstats run holds {lock_path}; this run did nothing") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _move(path: Path, inbox: Path, dest_root: Path, reason: str | None = None) -> None:
+    rel = path.relative_to(inbox)
+    dest = dest_root / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest = dest.with_name(f"{dest.name}.{int(time.time() * 1000)}")
+    shutil.move(str(path), dest)
+    if reason is not None:
+        dest.with_name(dest.name + ".reason").write_text(reason + "\n", encoding="utf-8")
+
+
+def load_inbox(
+    settings: Settings,
+    inbox: Path,
+    archive: Path,
+    quarantine: Path,
+    *,
+    detect_fights: bool,
+    jobs: int,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    results: list[FileResult] = []
+    for kind in INBOX_KINDS:
+        folder = inbox / kind
+        files = discover([folder]) if folder.is_dir() else []
+        if not files:
+            continue
+        executor = make_executor(min(jobs, len(files)))
+        try:
+            with open_sink(settings) as sink:
+                kind_results = load_paths(
+                    sink,
+                    kind,
+                    files,
+                    detect_fights=detect_fights and kind == "telemetry",
+                    executor=executor,
+                    jobs=jobs,
+                    on_result=on_result,
+                )
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        for res in kind_results:
+            p = Path(res.path)
+            if res.status == "failed":
+                _move(p, inbox, quarantine, res.error)
+            else:
+                _move(p, inbox, archive)
+        results.extend(kind_results)
+    return results
+
+
+def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None) -> dict[str, Any]:
+    """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
+    from loader.dbt import invoke
+
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", select]
+    res = invoke(args, settings)
+    out: dict[str, Any] = {"success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0}
+    if res.exception is not None:
+        raise InfrastructureError(f"dbt could not run: {str(res.exception).strip().splitlines()[0]}")
+    for node_result in getattr(res.result, "results", []) or []:
+        out["nodes"] += 1
+        status = str(node_result.status).lower()
+        resource = node_result.node.resource_type
+        resource = getattr(resource, "value", resource)
+        if status in ("fail", "error") and resource in ("test", "unit_test"):
+            out["tests_failed"] += 1
+        elif status == "error":
+            out["models_failed"] += 1
+        elif status == "warn":
+            out["warnings"] += 1
+    return out
+
+
+def previous_success(summary_path: Path | None) -> str | None:
+    if summary_path is None or not summary_path.exists():
+        return None
+    try:
+        prev = json.loads(summary_path.read_text())
+    except (OSError, ValueError):
+        return None
+    if prev.get("outcome") == "success":
+        return prev.get("finished_at")
+    return prev.get("last_success_at")
+
+
+def write_metrics(path: Path, summary: RunSummary) -> None:
+    """Prometheus textfile-collector format, written atomically."""
+    def ts(value: str | None) -> float:
+        return datetime.fromisoformat(value).timestamp() if value else 0.0
+
+    lines = [
+        "# HELP pewstats_run_last_success_timestamp_seconds End of the last successful run.",
+        "# TYPE pewstats_run_last_success_timestamp_seconds gauge",
+        f"pewstats_run_last_success_timestamp_seconds {ts(summary.last_success_at):.3f}",
+        "# HELP pewstats_run_duration_seconds Duration of the last run.",
+        "# TYPE pewstats_run_duration_seconds gauge",
+        f"pewstats_run_duration_seconds {summary.duration_seconds:.3f}",
+        "# HELP pewstats_run_exit_code Exit code of the last run (0 success).",
+        "# TYPE pewstats_run_exit_code gauge",
+        f"pewstats_run_exit_code {summary.exit_code}",
+        "# HELP pewstats_run_files Files handled by the last run, by outcome.",
+        "# TYPE pewstats_run_files gauge",
+        f'pewstats_run_files{{status="loaded"}} {summary.files_loaded}',
+        f'pewstats_run_files{{status="skipped"}} {summary.files_skipped}',
+        f'pewstats_run_files{{status="failed"}} {summary.files_failed}',
+        "# HELP pewstats_run_rows_landed Rows landed in the raw tables by the last run.",
+        "# TYPE pewstats_run_rows_landed gauge",
+        f"pewstats_run_rows_landed {summary.rows_landed}",
+        "# HELP pewstats_run_dbt_tests_failed dbt data tests that failed in the last run.",
+        "# TYPE pewstats_run_dbt_tests_failed gauge",
+        f"pewstats_run_dbt_tests_failed {summary.dbt_tests_failed}",
+        "# HELP pewstats_run_dbt_models_failed dbt models that failed in the last run.",
+        "# TYPE pewstats_run_dbt_models_failed gauge",
+        f"pewstats_run_dbt_models_failed {summary.dbt_models_failed}",
+    ]
+    _atomic_write(path, "\n".join(lines) + "\n")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run(
+    settings: Settings,
+    inbox: Path,
+    archive: Path,
+    quarantine: Path,
+    *,
+    full_refresh: bool = False,
+    detect_fights: bool = True,
+    jobs: int = 0,
+    summary_path: Path | None = None,
+    metrics_path: Path | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    log: Callable[[str], None] = print,
+) -> RunSummary:
+    started = time.perf_counter()
+    summary = RunSummary(
+        started_at=datetime.now(timezone.utc).isoformat(),
+        target=settings.describe(),
+        full_refresh=full_refresh,
+        last_success_at=previous_success(summary_path),
+    )
+    try:
+        with run_lock(settings):
+            results = load_inbox(
+                settings, inbox, archive, quarantine, detect_fights=detect_fights, jobs=jobs or default_jobs(), on_result=on_result
+            )
+            summary.files_loaded = sum(r.status == "loaded" for r in results)
+            summary.files_skipped = sum(r.status == "skipped" for r in results)
+            summary.files_failed = sum(r.status == "failed" for r in results)
+            summary.rows_landed = sum(r.rows for r in results)
+            summary.failed_files = [{"path": r.path, "error": r.error or ""} for r in results if r.status == "failed"]
+            log(f"loaded {summary.files_loaded}, skipped {summary.files_skipped}, failed {summary.files_failed} files")
+            log("dbt build" + (" --full-refresh" if full_refresh else ""))
+            dbt = dbt_build(settings, full_refresh)
+            summary.dbt_success = dbt["success"]
+            summary.dbt_nodes = dbt["nodes"]
+            summary.dbt_tests_failed = dbt["tests_failed"]
+            summary.dbt_models_failed = dbt["models_failed"]
+            summary.dbt_warnings = dbt["warnings"]
+        if not summary.dbt_success:
+            summary.exit_code, summary.outcome = exitcodes.DBT_FAILED, "dbt_failed"
+        elif summary.files_failed:
+            summary.exit_code, summary.outcome = exitcodes.LOAD_FAILED, "load_failed"
+    except RunLocked as exc:
+        summary.exit_code, summary.outcome, summary.error = exitcodes.LOCKED, "locked", str(exc)
+    except InfrastructureError as exc:
+        summary.exit_code, summary.outcome, summary.error = exitcodes.INFRASTRUCTURE, "infrastructure_error", str(exc)
+    except OSError as exc:
+        summary.exit_code, summary.outcome, summary.error = exitcodes.INFRASTRUCTURE, "infrastructure_error", f"{exc}"
+    summary.finished_at = datetime.now(timezone.utc).isoformat()
+    summary.duration_seconds = round(time.perf_counter() - started, 3)
+    if summary.outcome == "success":
+        summary.last_success_at = summary.finished_at
+    if summary.outcome != "locked":  # a refused run must not overwrite the running one's report
+        if summary_path is not None:
+            _atomic_write(summary_path, json.dumps(asdict(summary), indent=2) + "\n")
+        if metrics_path is not None:
+            write_metrics(metrics_path, summary)
+    return summary
