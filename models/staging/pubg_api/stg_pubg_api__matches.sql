@@ -1,0 +1,28 @@
+with source as (
+
+    select * from {{ source('pubg_api', 'matches') }}
+
+),
+
+renamed as (
+
+    select
+        match_id,
+        createdat as created_at,
+        duration as duration_seconds,
+        matchtype as match_type,
+        gamemode as game_mode,
+        mapname as map_name,
+        iscustommatch as is_custom_match,
+        seasonstate as season_state,
+        shardid as shard_id,
+        titleid as title_id,
+        telemetry_url,
+        file_sha256,
+        load_id,
+        loaded_at
+    from source
+
+)
+
+select * from renamed
