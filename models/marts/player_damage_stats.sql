@@ -1,0 +1,101 @@
+{{
+    config(
+        unique_key='account_id',
+        incremental_strategy='delete+insert',
+        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
+        indexes=[
+            {'columns': ['account_id']},
+            {'columns': ['player_name']},
+            {'columns': ['stats_updated_at']},
+        ] if target.type == 'postgres' else [],
+    )
+}}
+
+with changed_players as (
+
+    select distinct account_id
+    from {{ ref('int_player_matches') }}
+    {% if is_incremental() -%}
+        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
+    {%- endif %}
+
+),
+
+per_match as (
+
+    select
+        damage.account_id,
+        damage.weapon_id,
+        damage.damage_reason,
+        damage.match_id,
+        damage.total_damage,
+        damage.total_hits,
+        matches.match_type_bucket,
+        matches.match_started_at,
+        matches.version_at
+    from {{ ref('int_player_match_weapon_damage') }} as damage
+    inner join {{ ref('int_matches') }} as matches on damage.match_id = matches.match_id
+    where damage.account_id in (select changed_players.account_id from changed_players)
+
+),
+
+aggregated as (
+
+    -- one pass, two groupings: per match-type bucket, and over all matches (`all`)
+    select
+        account_id,
+        weapon_id,
+        damage_reason,
+        case
+            when grouping(match_type_bucket) = 1 then 'all' else match_type_bucket
+        end as match_type,
+        sum(total_damage) as total_damage,
+        sum(total_hits) as total_hits,
+        count(distinct match_id) as matches,
+        max(match_started_at) as last_match_at,
+        max(version_at) as stats_updated_at
+    from per_match
+    group by grouping sets (
+        (account_id, weapon_id, damage_reason, match_type_bucket),
+        (account_id, weapon_id, damage_reason)
+    )
+
+),
+
+final as (
+
+    select
+        aggregated.account_id,
+        latest_names.player_name,
+        aggregated.weapon_id,
+        coalesce(weapons.weapon_name, aggregated.weapon_id) as weapon_name,
+        coalesce(weapons.weapon_category, 'other') as weapon_category,
+        aggregated.damage_reason,
+        aggregated.match_type,
+        aggregated.total_damage,
+        aggregated.total_hits,
+        aggregated.matches,
+        aggregated.last_match_at,
+        aggregated.stats_updated_at
+    from aggregated
+    left join {{ ref('int_player_latest_names') }} as latest_names
+        on aggregated.account_id = latest_names.account_id
+    left join {{ ref('weapons') }} as weapons
+        on aggregated.weapon_id = weapons.weapon_id
+
+)
+
+select
+    account_id,
+    player_name,
+    weapon_id,
+    weapon_name,
+    weapon_category,
+    damage_reason,
+    match_type,
+    total_damage,
+    total_hits,
+    matches,
+    last_match_at,
+    stats_updated_at
+from final
