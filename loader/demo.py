@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 from loader import exitcodes
 from loader.config import Settings, open_sink
 from loader.run import run
+from loader.sinks.duckdb import quote_ident
 
 TOP_DAMAGE = """
 select player_name, sum(total_damage) as damage, sum(total_hits) as hits, max(matches) as matches
@@ -68,7 +70,7 @@ def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
     if summary.exit_code != exitcodes.OK:
         click.echo(f"demo run failed: {summary.outcome} {summary.error or ''}", err=True)
         return summary.exit_code
-    schema = "analytics"
+    schema = quote_ident(os.environ.get("PEWSTATS_SCHEMA", "analytics"))  # the schema dbt built into
     with open_sink(settings) as sink:
         click.echo("\nTop players by damage dealt (all match types)\n")
         click.echo(table(sink.query(TOP_DAMAGE.format(schema=schema)), ["player", "damage", "hits", "matches"]))

@@ -214,7 +214,16 @@ def load_paths(
             res = FileResult(str(p), kind, FAILED, error=parsed.error, seconds=seconds)
         else:
             parsed.check_widths()
-            status = sink.write(parsed)
+            try:
+                status = sink.write(parsed)
+            except BadInputError as exc:
+                failure = Failure(kind, str(p), str(exc), parsed.sha256, parsed.file_bytes)
+                sink.record_failure(failure)
+                res = FileResult(str(p), kind, FAILED, error=failure.error, seconds=seconds)
+                results.append(res)
+                if on_result:
+                    on_result(res)
+                continue
             rows = sum(len(r) for r in parsed.rows.values())
             res = FileResult(
                 str(p),

@@ -9,6 +9,8 @@ where a location object belongs) is bad input and rejects the whole file.
 from __future__ import annotations
 
 import re
+from datetime import date
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,16 @@ _TS_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _is_real_date(day: str) -> bool:
+    """Whether YYYY-MM-DD names a day that exists (a file holds one or two distinct days)."""
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
 class FieldError(BadInputError):
     """A field of an event has the wrong type; the message names the field."""
 
@@ -39,6 +51,10 @@ def to_timestamp(value: Any, name: str) -> str | None:
     if m is None:
         raise FieldError(f"{name} is not an ISO-8601 timestamp: {value[:40]!r}")
     day, clock, frac, zone = m.groups()
+    if not _is_real_date(day):
+        raise FieldError(f"{name} is not a valid date: {value[:40]!r}")
+    if clock[0:2] > "23" or clock[3:5] > "59" or clock[6:8] > "59":
+        raise FieldError(f"{name} is not a valid time of day: {value[:40]!r}")
     if zone not in (None, "Z", "+00:00", "+0000", "+00", "-00:00"):
         raise FieldError(f"{name} is not in UTC: {value[:40]!r}")
     frac = (frac or "").ljust(6, "0")[:6]
@@ -46,12 +62,17 @@ def to_timestamp(value: Any, name: str) -> str | None:
 
 
 def to_text(value: Any, name: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise FieldError(f"{name} contains a NUL character (\\u0000), which PostgreSQL text cannot store")
         return value
     raise FieldError(f"{name} is {type(value).__name__}, expected a string")
 
 
-def to_int(value: Any, name: str) -> int | None:
+def to_int(value: Any, name: str, bits: int = 32) -> int | None:
+    """An integer that fits the landing column (``integer`` unless bits=64)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -60,9 +81,14 @@ def to_int(value: Any, name: str) -> int | None:
         if not value.is_integer():
             raise FieldError(f"{name} is {value!r}, expected an integer")
         value = int(value)
-    if not -(2**63) <= value < 2**63:
-        raise FieldError(f"{name} is out of range: {value}")
+    limit = 1 << (bits - 1)
+    if not -limit <= value < limit:
+        raise FieldError(f"{name} is out of range for a {bits}-bit integer: {value}")
     return value
+
+
+def to_bigint(value: Any, name: str) -> int | None:
+    return to_int(value, name, 64)
 
 
 def to_float(value: Any, name: str) -> float | None:
@@ -108,7 +134,7 @@ def to_json(value: Any, name: str) -> str | None:
 CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     schema.TEXT: to_text,
     schema.INT: to_int,
-    schema.BIGINT: to_int,
+    schema.BIGINT: to_bigint,
     schema.FLOAT: to_float,
     schema.DECIMAL: to_decimal,
     schema.BOOL: to_bool,
@@ -252,7 +278,7 @@ class _Flattener:
                     missing["log_player_take_damage.victim"] += 1
                 take.append(
                     head
-                    + (to_int(data.get("attackId"), f"{where}.attackId"),)
+                    + (to_bigint(data.get("attackId"), f"{where}.attackId"),)
                     + _character(attacker, f"{where}.attacker")
                     + _character(victim, f"{where}.victim")
                     + (
@@ -272,7 +298,7 @@ class _Flattener:
                     missing["log_player_make_groggy.victim"] += 1
                 groggy.append(
                     head
-                    + (to_int(data.get("attackId"), f"{where}.attackId"),)
+                    + (to_bigint(data.get("attackId"), f"{where}.attackId"),)
                     + _character(attacker, f"{where}.attacker")
                     + _character(victim, f"{where}.victim")
                     + (
@@ -281,7 +307,7 @@ class _Flattener:
                         to_text(data.get("damageCauserName"), f"{where}.damageCauserName"),
                         to_decimal(data.get("distance"), f"{where}.distance"),
                         to_bool(data.get("isAttackerInVehicle"), f"{where}.isAttackerInVehicle"),
-                        to_int(data.get("dBNOId"), f"{where}.dBNOId"),
+                        to_bigint(data.get("dBNOId"), f"{where}.dBNOId"),
                     )
                 )
             elif ev.type == "LogPlayerKillV2":
@@ -295,8 +321,8 @@ class _Flattener:
                 kill.append(
                     head
                     + (
-                        to_int(data.get("attackId"), f"{where}.attackId"),
-                        to_int(data.get("dBNOId"), f"{where}.dBNOId"),
+                        to_bigint(data.get("attackId"), f"{where}.attackId"),
+                        to_bigint(data.get("dBNOId"), f"{where}.dBNOId"),
                     )
                     + _character(parts["victim"], f"{where}.victim")
                     + _character(parts["dBNOMaker"], f"{where}.dBNOMaker")

@@ -12,11 +12,12 @@ import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
 import duckdb
 import orjson
 
 from loader import schema
-from loader.errors import InfrastructureError
+from loader.errors import BadInputError, InfrastructureError
 from loader.sinks.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
 DUCK_TYPES = {
@@ -120,6 +121,10 @@ class DuckDBSink(Sink):
                 )
             self._bulk_insert(schema.LOADED_FILES, request.ledger_rows(started_at.isoformat(), loaded_at_text), ())
             con.execute("commit")
+        except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as exc:
+            con.execute("rollback")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BadInputError(f"the database refused a value: {first}") from exc
         except BaseException:
             con.execute("rollback")
             raise

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 
 from loader import schema
-from loader.errors import InfrastructureError
+from loader.errors import BadInputError, InfrastructureError
 from loader.sinks.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
 PG_TYPES = {
@@ -131,6 +131,10 @@ class PostgresSink(Sink):
     def write(self, request: LoadRequest) -> str:
         try:
             return self._write(request)
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
+            # a value the loader's checks let through but the column refuses: the file's
+            # transaction is rolled back, the file is bad input, the run goes on
+            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
         except psycopg.OperationalError as exc:
             raise InfrastructureError(
                 f"database connection lost while loading {request.path}: {_first_line(exc)}; "

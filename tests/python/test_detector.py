@@ -25,7 +25,7 @@ from loader.detector import (
 
 MATCH = "c0ffee00-0000-4000-8000-000000000001"
 T0 = datetime(2025, 7, 12, 17, 0, 0, tzinfo=timezone.utc)
-REAL_FILE = "pubg/JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json"
+REAL_FILE = "JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -620,9 +620,7 @@ def real_events() -> list[dict]:
     value = os.environ.get("PEWSTATS_SHARED_DATA")
     if not value:
         pytest.skip("PEWSTATS_SHARED_DATA is not set: the real PUBG telemetry file is unavailable")
-    path = Path(value) / "data" / REAL_FILE
-    if not path.is_file():
-        path = Path(value) / REAL_FILE
+    path = Path(value) / REAL_FILE
     if not path.is_file():
         pytest.skip(f"real telemetry file not found under PEWSTATS_SHARED_DATA={value}")
     return json.loads(path.read_text())
