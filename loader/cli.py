@@ -111,6 +111,19 @@ def load_fights(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str,
     _load_command("fights", paths, settings_from(target, raw_schema, duckdb_path), jobs)
 
 
+@main.command("init")
+@target_option
+@raw_schema_option
+@duckdb_option
+def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
+    """Create the raw schema and its tables if they are missing (every load does this too;
+    run it once as the loader role so that role owns them)."""
+    settings = settings_from(target, raw_schema, duckdb_path)
+    with open_sink(settings) as sink:
+        sink.ensure_schema()
+    click.echo(f"raw tables ready in schema {raw_schema!r} ({settings.describe()})", err=True)
+
+
 @main.command("detect-fights")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,7 @@ limit 5
 
 
 def table(rows: list[tuple], headers: list[str]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)) for v in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [["" if v is None else (f"{v:.2f}" if isinstance(v, (float, Decimal)) else str(v)) for v in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -65,11 +66,16 @@ def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
     summary = run(
         settings, inbox, workdir / "archive", workdir / "quarantine",
         jobs=0, summary_path=workdir / "run-summary.json", metrics_path=workdir / "pewstats.prom",
-        log=lambda m: click.echo(m, err=True),
+        log=lambda m: click.echo(m, err=True), quiet_dbt=True,
     )
     if summary.exit_code != exitcodes.OK:
         click.echo(f"demo run failed: {summary.outcome} {summary.error or ''}", err=True)
         return summary.exit_code
+    click.echo(
+        f"dbt build: {summary.dbt_nodes} nodes (models, seeds, data tests, unit tests), "
+        f"{summary.dbt_tests_failed} tests failed, {summary.dbt_warnings} warnings",
+        err=True,
+    )
     schema = quote_ident(os.environ.get("PEWSTATS_SCHEMA", "analytics"))  # the schema dbt built into
     with open_sink(settings) as sink:
         click.echo("\nTop players by damage dealt (all match types)\n")

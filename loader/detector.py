@@ -52,9 +52,10 @@ Statistics
     Computed from the events assigned to the engagement only, so each event counts in at most
     one fight (the existing code recounted every event of the time window: overlapping fights
     counted kills twice). NPCs and bots are removed: a character is a *player* when its
-    ``accountId`` starts with ``account.`` (bots have ``ai.…``, NPCs an empty or missing id) and
-    its name is not an NPC name (Commander, Guard, Pillar, SkySoldier, Soldier, PillarSoldier,
-    ZombieSoldier). An assigned event enters the statistics only when **both** sides are players
+    ``accountId`` starts with ``account.`` (bots have ``ai.…``, NPCs such as Commander, Guard,
+    Pillar, SkySoldier, Soldier, PillarSoldier and ZombieSoldier an empty or missing id). Names
+    are not looked at: a real account may be called ``Guard``, and the stats marts use the
+    same rule, so a fight participant is always a player of the marts. An assigned event enters the statistics only when **both** sides are players
     (the stats contract's "enemy" rule): a player's kills, knocks and damage against bots or
     NPCs are not fight statistics. The players seen are those of these counted events, and the
     fight's teams are their teams. An engagement with no counted event, or fewer than two player
@@ -143,8 +144,6 @@ ROLLING_WINDOW_US = 45_000_000  # 45 s since the engagement's latest event
 MAX_DURATION_US = 240_000_000  # 240 s since its first event
 RADIUS_M = 300.0
 _RADIUS_SQ = RADIUS_M * RADIUS_M
-
-NPC_NAMES = frozenset(["Commander", "Guard", "Pillar", "SkySoldier", "Soldier", "PillarSoldier", "ZombieSoldier"])
 
 FIGHT_KEYS = (
     "match_id",
@@ -266,7 +265,7 @@ class _Char:
         self.account = account if isinstance(account, str) else None
         self.name = name if isinstance(name, str) else None
         self.player = (
-            self.account is not None and self.account.startswith("account.") and self.name not in NPC_NAMES
+            self.account is not None and self.account.startswith("account.")
         )
         self.x = self.y = None
         loc = obj.get("location")

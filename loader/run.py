@@ -136,11 +136,13 @@ def load_inbox(
     return results
 
 
-def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None) -> dict[str, Any]:
+def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False) -> dict[str, Any]:
     """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
     from loader.dbt import invoke
 
     args = ["build"]
+    if quiet:  # errors only (the demo prints its own summary)
+        args.append("--quiet")
     if full_refresh:
         args.append("--full-refresh")
     if select:
@@ -228,6 +230,7 @@ def run(
     metrics_path: Path | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     log: Callable[[str], None] = print,
+    quiet_dbt: bool = False,
 ) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary(
@@ -248,7 +251,7 @@ def run(
             summary.failed_files = [{"path": r.path, "error": r.error or ""} for r in results if r.status == "failed"]
             log(f"loaded {summary.files_loaded}, skipped {summary.files_skipped}, failed {summary.files_failed} files")
             log("dbt build" + (" --full-refresh" if full_refresh else ""))
-            dbt = dbt_build(settings, full_refresh)
+            dbt = dbt_build(settings, full_refresh, quiet=quiet_dbt)
             summary.dbt_success = dbt["success"]
             summary.dbt_nodes = dbt["nodes"]
             summary.dbt_tests_failed = dbt["tests_failed"]

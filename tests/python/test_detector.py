@@ -354,7 +354,7 @@ def test_same_team_and_unknown_teams_and_non_positive_damage_are_ignored() -> No
 # ---------------------------------------------------------------------------------------------
 
 GUARD = character("Guard", 200, 10, 0, account="")
-SOLDIER = character("Soldier", 201, 12, 0, account="account.fake")  # NPC by name
+SOLDIER = character("Soldier", 201, 12, 0, account="")  # an NPC: no account id
 BOT = character("bot7", 7, 15, 0, account="ai.7")
 
 
@@ -368,6 +368,13 @@ def test_npcs_and_bots_are_removed_and_primary_teams_computed_after() -> None:
     assert players(f)["a1"]["kills_dealt"] == 0  # a bot kill is no fight kill
     assert (f["total_kills"], f["total_knocks"], f["total_damage"]) == (0, 2, 30.0)
     assert set(f["team_outcomes"]) == {"1", "2"}
+
+
+def test_a_real_account_with_an_npc_name_is_a_player() -> None:
+    guard = character("Guard", 3, 10, 0, account="account.guard")  # a person who chose that name
+    f = one([knock(0, guard, A1), kill(1, guard, A1), damage(2, A2, guard, 40)])
+    assert f["team_ids"] == [1, 3]
+    assert players(f)["Guard"]["kills_dealt"] == 1
 
 
 def test_all_npc_engagement_is_no_fight_and_no_error() -> None:

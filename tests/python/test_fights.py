@@ -105,7 +105,9 @@ def test_detect_fights_command_writes_loadable_ndjson(pg_target, small_season, t
 
 @pytest.mark.slow
 def test_corrupt_participants_fail_the_named_dbt_tests(duck_target, small_season) -> None:
-    """Deliberately broken rows: an unknown fight id, a participant filed under the wrong match."""
+    """Deliberately broken rows: an unknown fight id, a participant filed under the wrong match,
+    a participant of a team that is not in the fight. (DuckDB: on PostgreSQL the marts' foreign
+    key would refuse the first one before any test ran.)"""
     t = duck_target
     t.pewstats("load", "telemetry", "--detect-fights", *[str(m.telemetry_path) for m in small_season[:2]], check=True)
     t.dbt("build")
@@ -118,9 +120,12 @@ def test_corrupt_participants_fail_the_named_dbt_tests(duck_target, small_season
     t.query(f"insert into {raw} select {select_cols} from {raw} where match_id = '{m0}' limit 1")
     wrong_match = ", ".join({"match_id": f"'{m1}'", "account_id": "'account.wrongmatch'"}.get(c, c) for c in cols)
     t.query(f"insert into {raw} select {wrong_match} from {raw} where match_id = '{m0}' limit 1")
+    wrong_team = ", ".join({"team_id": "999", "account_id": "'account.wrongteam'"}.get(c, c) for c in cols)
+    t.query(f"insert into {raw} select {wrong_team} from {raw} where match_id = '{m0}' limit 1")
     proc = t.dbt("build", "--full-refresh", check=False)
     assert proc.returncode != 0
     out = proc.stdout
     failed = [l for l in out.splitlines() if "FAIL" in l and " of " in l]
     assert any("relationships_fight_participants_fight_id" in l for l in failed), out[-4000:]
     assert any("matches_parent_column_fight_participants" in l for l in failed), out[-4000:]
+    assert any("composite_relationships_fight_participants_fight_id__team_id" in l for l in failed), out[-4000:]

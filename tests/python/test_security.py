@@ -87,6 +87,9 @@ def test_roles_reader_cannot_write_and_loader_cannot_touch_marts(pg_database: st
     assert err and "permission denied" in err
     err = as_role(pg_database, "pewstats_loader", f"drop table {marts}.fights")
     assert err and ("permission denied" in err or "must be owner" in err)
+    # the cron role (member of loader and transformer) reads and writes both, nothing else
+    assert as_role(pg_database, "pewstats_runner", f"select count(*) from {raw}.log_player_take_damage") is None
+    assert as_role(pg_database, "pewstats_runner", f"select count(*) from {marts}.fights") is None
     # the transformer reads raw but cannot change it
     err = as_role(pg_database, "pewstats_transformer", f"delete from {raw}.log_player_take_damage")
     assert err and "permission denied" in err
