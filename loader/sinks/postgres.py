@@ -34,6 +34,12 @@ def advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+_ALIGNMENT_RANK = {
+    schema.TS: 0, schema.FLOAT: 0, schema.BIGINT: 0, schema.INT: 1, schema.BOOL: 2,
+    schema.DECIMAL: 3, schema.TEXT: 3, schema.JSON: 3,
+}
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -61,12 +67,14 @@ class PostgresSink(Sink):
         return sql.SQL("{}.{}").format(sql.Identifier(self.raw_schema), sql.Identifier(name))
 
     def _ddl(self, table: schema.Table) -> list[sql.Composable]:
-        cols = sql.SQL(", ").join(
-            sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(PG_TYPES[t])) for c, t in table.columns
-        )
-        pk = sql.SQL(", ").join(map(sql.Identifier, table.primary_key))
+        # physical order: 8-byte, 4-byte, 1-byte, then variable-width columns, so that no
+        # alignment padding is stored (COPY names its columns, so the order is free)
+        physical = sorted(table.columns, key=lambda col: _ALIGNMENT_RANK[col[1]])
+        parts = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(PG_TYPES[t])) for c, t in physical]
+        if table.primary_key:
+            parts.append(sql.SQL("primary key ({})").format(sql.SQL(", ").join(map(sql.Identifier, table.primary_key))))
         stmts: list[sql.Composable] = [
-            sql.SQL("create table if not exists {} ({}, primary key ({}))").format(self._table(table.name), cols, pk)
+            sql.SQL("create table if not exists {} ({})").format(self._table(table.name), sql.SQL(", ").join(parts))
         ]
         for index_cols in table.indexes:
             index_name = f"{table.name}__{'_'.join(index_cols)}__idx"
