@@ -162,8 +162,8 @@ def bench_e2e(args: argparse.Namespace) -> None:
     print(f"  end to end      {total:8.1f} s  {n / total:7.2f} matches/s  "
           f"(existing system: aggregation 0.08-0.17 matches/s, fight backfill 0.8 matches/s on 4 workers)")
     print(f"  full refresh    {t_full:8.1f} s  peak {m_full} MiB")
-    print(f"  damage events   {events}, {dmg_bytes / max(events, 1):.0f} bytes each with indexes (existing: ~280)")
-    print(f"  raw schema      {all_raw / 1e6:.1f} MB")
+    print(f"  damage events   {events}, {float(dmg_bytes) / max(int(events), 1):.0f} bytes each with indexes (existing: ~280)")
+    print(f"  raw schema      {float(all_raw) / 1e6:.1f} MB")
 
 
 def bench_incremental(args: argparse.Namespace) -> None:
