@@ -3,8 +3,10 @@ full refresh, disk bytes per damage event, peak memory. Prints figures and ratio
 nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between runs.
 
     python bench/bench_pipeline.py loader   [--matches 20] [--scale 1.0]
+    python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
     python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
+                                               [--generated 1000] [--full-refresh]
 
 PostgreSQL from PG* variables (default 127.0.0.1:5432, user postgres); each benchmark
 works in its own fresh database, dropped at the end.
@@ -35,19 +37,20 @@ sys.path.insert(0, str(ROOT))
 from loader.synth import generate_season  # noqa: E402
 
 
-def season(name: str, matches: int, scale: float, seed: int = 1) -> list:
-    """Generate (once) and return a season under bench/out/<name>."""
-    folder = OUT / f"{name}-{matches}-{scale}-{seed}"
-    marker = folder / ".complete"
-    if marker.exists():
-        tele = sorted((folder / "telemetry").glob("*.json.gz"))
-        mats = sorted((folder / "matches").glob("*.json"))
-        return list(zip(tele, mats))
-    t0 = time.perf_counter()
-    made = generate_season(folder, matches, seed, scale=scale)
-    marker.write_text("ok")
-    print(f"  generated {matches} matches (scale {scale}) in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-    return [(m.telemetry_path, m.match_path) for m in made]
+def season(matches: int, scale: float, seed: int = 1) -> list[tuple[Path, Path]]:
+    """The first ``matches`` matches of the synthetic season (seed, scale), as (telemetry,
+    match object) pairs in season order. Kept under bench/out/ and grown when a benchmark
+    needs more matches (match i is the same file whichever run generated it)."""
+    folder = OUT / f"season-{scale}-{seed}"
+    index = folder / "index.txt"  # match ids in season order, complete matches only
+    ids = index.read_text().split() if index.exists() else []
+    if len(ids) < matches:
+        t0 = time.perf_counter()
+        made = generate_season(folder, matches - len(ids), seed, scale=scale, start_index=len(ids))
+        ids += [m.match_id for m in made]
+        index.write_text("\n".join(ids) + "\n")
+        print(f"  generated {len(made)} matches (scale {scale}) in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return [(folder / "telemetry" / f"{i}.json.gz", folder / "matches" / f"{i}.json") for i in ids[:matches]]
 
 
 @contextmanager
@@ -94,7 +97,7 @@ def json_mb(files: list[Path]) -> float:
 
 
 def bench_loader(args: argparse.Namespace) -> None:
-    pairs = season("loader", args.matches, args.scale)
+    pairs = season(args.matches, args.scale)
     tele = [t for t, _ in pairs]
     mb = json_mb(tele)
     n = len(tele)
@@ -138,7 +141,7 @@ def db_query(db: str, q: str) -> list[tuple]:
 
 
 def bench_e2e(args: argparse.Namespace) -> None:
-    pairs = season("e2e", args.matches, args.scale)
+    pairs = season(args.matches, args.scale)
     tele = [str(t) for t, _ in pairs]
     mats = [str(m) for _, m in pairs]
     with fresh_database() as db:
@@ -166,28 +169,92 @@ def bench_e2e(args: argparse.Namespace) -> None:
     print(f"  raw schema      {float(all_raw) / 1e6:.1f} MB")
 
 
+def clone_history(db: str, target: int) -> int:
+    """Grow the raw layer to ``target`` matches by copying the loaded matches under new match
+    ids (``<id>~<k>``; fight ids and ledger keys suffixed alike), in SQL. dbt's cost depends on
+    the rows, not on where they came from, and generating + loading 10,000 matches would take
+    longer than the benchmark itself. Returns the number of matches added."""
+    from loader.schema import ALL_TABLES
+
+    suffixed = {"match_id": "c.new_match_id", "fight_id": "t.fight_id || '~' || c.k",
+                "load_id": "t.load_id || '~' || c.k", "file_sha256": "t.file_sha256 || '~' || c.k"}
+    with psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"), dbname=db) as conn:
+        (have,), = conn.execute("select count(*) from raw.telemetry_matches").fetchall()
+        need = target - have
+        if need <= 0:
+            return 0
+        copies = -(-need // have)
+        conn.execute(
+            "create temp table clone_map as "
+            "select m.match_id, m.match_id || '~' || k as new_match_id, k "
+            "from raw.telemetry_matches as m cross join generate_series(1, %s) as k "
+            "order by k, m.match_id limit %s",
+            (copies, need),
+        )
+        for table in ALL_TABLES:
+            cols = table.column_names
+            exprs = [sql.SQL(suffixed[c]) if c in suffixed else sql.SQL("t.{}").format(sql.Identifier(c)) for c in cols]
+            conn.execute(
+                sql.SQL("insert into raw.{t} ({cols}) select {exprs} from raw.{t} as t join clone_map as c using (match_id)").format(
+                    t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)), exprs=sql.SQL(", ").join(exprs)
+                )
+            )
+        conn.execute("analyze")
+    return need
+
+
 def bench_incremental(args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.history.split(",")]
-    biggest = max(sizes) + args.new
-    pairs = season("incremental", biggest, args.scale)
+    generated = min(max(sizes), args.generated or max(sizes))
+    pairs = season(generated + args.new, args.scale)
+    new = pairs[generated : generated + args.new]
     results = []
     for h in sizes:
         with fresh_database() as db:
             env = env_for(db)
-            hist = pairs[:h]
-            new = pairs[h : h + args.new]
+            hist = pairs[: min(h, generated)]
             timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in hist]], env)
             timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in hist]], env)
-            t_full, _ = timed(PEWSTATS + ["dbt", "build"], env)
+            cloned = clone_history(db, h)
+            t_first, m_first = timed(PEWSTATS + ["dbt", "build"], env)
             timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in new]], env)
             timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in new]], env)
-            t_inc, _ = timed(PEWSTATS + ["dbt", "build"], env)
-            results.append((h, t_full, t_inc))
-    base = results[0][2]
-    print(f"\nincremental: {args.new} new matches on top of history (scale {args.scale}), PostgreSQL")
-    print(f"{'history':>8} {'first build s':>14} {'incremental s':>14} {'ratio':>6}")
-    for h, t_full, t_inc in results:
-        print(f"{h:8d} {t_full:14.1f} {t_inc:14.1f} {t_inc / base:6.2f}")
+            t_inc, m_inc = timed(PEWSTATS + ["dbt", "build"], env)
+            t_full, m_full = (timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env) if args.full_refresh else (None, None))
+            (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
+            results.append((h, cloned, events, t_first, t_inc, t_full, max(m_first, m_inc, m_full or 0)))
+            print(f"  history {h}: first build {t_first:.1f}s, incremental {t_inc:.1f}s"
+                  + (f", full refresh {t_full:.1f}s" if t_full is not None else ""), file=sys.stderr, flush=True)
+    base = results[0][4]
+    print(f"\nincremental: {args.new} new matches on top of history (scale {args.scale}), PostgreSQL, {os.cpu_count()} cores")
+    print(f"{'history':>8} {'cloned':>7} {'damage events':>14} {'first build s':>14} {'incremental s':>14} {'ratio':>6} {'full refresh s':>15} {'dbt peak MiB':>13}")
+    for h, cloned, events, t_first, t_inc, t_full, peak in results:
+        full = f"{t_full:15.1f}" if t_full is not None else f"{'-':>15}"
+        print(f"{h:8d} {cloned:7d} {events:14d} {t_first:14.1f} {t_inc:14.1f} {t_inc / base:6.2f} {full} {peak:13d}")
+
+
+def bench_memory(args: argparse.Namespace) -> None:
+    """Peak RSS of the loader: one very large file, and 1 vs many ordinary files."""
+    big_dir = OUT / f"big-{args.big_scale}"
+    if not (big_dir / ".complete").exists():
+        generate_season(big_dir, 1, 7, scale=args.big_scale)
+        (big_dir / ".complete").write_text("ok")
+    big = sorted((big_dir / "telemetry").glob("*.json.gz"))
+    big_mb = json_mb(big)
+    pairs = season(args.files, 1.0)
+    rows = []
+    for label, files in ((f"1 file of {big_mb:.0f} MB JSON", big),
+                         ("1 ordinary file", [t for t, _ in pairs[:1]]),
+                         (f"{args.files} ordinary files", [t for t, _ in pairs])):
+        for detect in (False, True):
+            with fresh_database() as db:
+                cmd = PEWSTATS + ["load", "telemetry", "--jobs", "1", *(["--detect-fights"] if detect else []), *map(str, files)]
+                secs, peak = timed(cmd, env_for(db))
+                rows.append((label + (" + detect" if detect else ""), secs, peak))
+    print(f"\nloader peak memory (1 job; RSS of the process, MiB; target <= 1024)")
+    print(f"{'what':44} {'s':>7} {'peak MiB':>9}")
+    for what, secs, peak in rows:
+        print(f"{what:44} {secs:7.1f} {peak:9d}")
 
 
 def main() -> None:
@@ -199,12 +266,18 @@ def main() -> None:
     p = sub.add_parser("e2e")
     p.add_argument("--matches", type=int, default=100)
     p.add_argument("--scale", type=float, default=1.0)
+    p = sub.add_parser("memory")
+    p.add_argument("--big-scale", type=float, default=6.5, help="scale of the large match (6.5: about 200 MB of JSON)")
+    p.add_argument("--files", type=int, default=20)
     p = sub.add_parser("incremental")
     p.add_argument("--history", default="200,2000")
     p.add_argument("--new", type=int, default=20)
     p.add_argument("--scale", type=float, default=0.3)
+    p.add_argument("--generated", type=int, default=0,
+                   help="generate and load at most this many history matches; copy them in SQL up to each history size")
+    p.add_argument("--full-refresh", action="store_true", help="also time dbt build --full-refresh after the incremental build")
     args = ap.parse_args()
-    {"loader": bench_loader, "e2e": bench_e2e, "incremental": bench_incremental}[args.what](args)
+    {"loader": bench_loader, "e2e": bench_e2e, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
 
 
 if __name__ == "__main__":

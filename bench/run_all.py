@@ -24,15 +24,18 @@ FULL = [
     ["bench_reader.py", "--matches", "2", "--size-mb", "30"],
     ["bench_detector.py"],
     ["bench_pipeline.py", "loader", "--matches", "20", "--scale", "1.0"],
+    ["bench_pipeline.py", "memory", "--big-scale", "6.5", "--files", "20"],
     ["bench_pipeline.py", "e2e", "--matches", "1000", "--scale", "0.3"],
-    ["bench_pipeline.py", "incremental", "--history", "200,2000", "--new", "20", "--scale", "0.1"],
+    ["bench_pipeline.py", "incremental", "--history", "200,2000,10000", "--generated", "1000", "--new", "20",
+     "--scale", "0.3", "--full-refresh"],
 ]
 QUICK = [
     ["bench_reader.py", "--matches", "1", "--size-mb", "10", "--repeat", "1"],
     ["bench_detector.py", "--repeat", "1", "--sizes", "2500,10000"],
     ["bench_pipeline.py", "loader", "--matches", "4", "--scale", "0.5"],
+    ["bench_pipeline.py", "memory", "--big-scale", "1.0", "--files", "4"],
     ["bench_pipeline.py", "e2e", "--matches", "40", "--scale", "0.2"],
-    ["bench_pipeline.py", "incremental", "--history", "20,200", "--new", "5", "--scale", "0.05"],
+    ["bench_pipeline.py", "incremental", "--history", "20,200", "--generated", "40", "--new", "5", "--scale", "0.2", "--full-refresh"],
 ]
 
 
