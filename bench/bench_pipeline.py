@@ -75,18 +75,19 @@ def env_for(db: str) -> dict[str, str]:
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run a command; return (seconds, peak RSS in MiB of that command and the workers it waited for)."""
-    with tempfile.TemporaryFile() as out:
+    """Run a command; return (seconds, peak RSS in MiB of that command and the workers it
+    waited for), measured by bench/peak.py (see there why not directly)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        rc = subprocess.call([sys.executable, str(ROOT / "bench" / "peak.py"), str(peak_file), *cmd],
+                             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        if rc != 0:
             out.seek(0)
             print(out.read().decode(errors="replace")[-5000:], file=sys.stderr)
-            raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:6])}")
-    return seconds, usage.ru_maxrss // 1024
+            raise SystemExit(f"command failed ({rc}): {' '.join(cmd[:6])}")
+        return seconds, int(peak_file.read_text()) // 1024
 
 
 PEWSTATS = [sys.executable, "-m", "loader"]
