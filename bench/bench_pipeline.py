@@ -7,6 +7,7 @@ nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
     python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
                                                [--generated 1000] [--full-refresh]
+                                               [--population grows,fixed]
 
 PostgreSQL from PG* variables (default 127.0.0.1:5432, user postgres); each benchmark
 works in its own fresh database, dropped at the end.
@@ -93,8 +94,12 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
 PEWSTATS = [sys.executable, "-m", "loader"]
 
 
+def json_size(path: Path) -> int:
+    return len(gzip.decompress(path.read_bytes()))
+
+
 def json_mb(files: list[Path]) -> float:
-    return sum(len(gzip.decompress(p.read_bytes())) for p in files) / 1e6
+    return sum(map(json_size, files)) / 1e6
 
 
 def bench_loader(args: argparse.Namespace) -> None:
@@ -170,15 +175,28 @@ def bench_e2e(args: argparse.Namespace) -> None:
     print(f"  raw schema      {float(all_raw) / 1e6:.1f} MB")
 
 
-def clone_history(db: str, target: int) -> int:
+ACCOUNT_COLUMNS = ("attacker__accountid", "victim__accountid", "dbnomaker__accountid", "finisher__accountid",
+                   "killer__accountid", "character__accountid", "account_id", "playerid")
+
+
+def clone_history(db: str, target: int, population: str) -> int:
     """Grow the raw layer to ``target`` matches by copying the loaded matches under new match
     ids (``<id>~<k>``; fight ids and ledger keys suffixed alike), in SQL. dbt's cost depends on
     the rows, not on where they came from, and generating + loading 10,000 matches would take
-    longer than the benchmark itself. Returns the number of matches added."""
+    longer than the benchmark itself. Returns the number of matches added.
+
+    ``population``: ``fixed`` keeps the copies' account ids, so the synthetic season's 360
+    accounts play every match of the history (each has thousands of matches, and any new
+    match touches players whose whole history must be re-aggregated); ``grows`` suffixes
+    them (``account.<hex>~<k>``), so each copy is played by its own 360 accounts, as a real
+    site's player base grows with its history."""
     from loader.schema import ALL_TABLES
 
     suffixed = {"match_id": "c.new_match_id", "fight_id": "t.fight_id || '~' || c.k",
                 "load_id": "t.load_id || '~' || c.k", "file_sha256": "t.file_sha256 || '~' || c.k"}
+    if population == "grows":
+        suffixed |= {col: f"case when t.{col} like 'account.%' then t.{col} || '~' || c.k else t.{col} end"
+                     for col in ACCOUNT_COLUMNS}
     with psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"), dbname=db) as conn:
         (have,), = conn.execute("select count(*) from raw.telemetry_matches").fetchall()
         need = target - have
@@ -210,28 +228,33 @@ def bench_incremental(args: argparse.Namespace) -> None:
     pairs = season(generated + args.new, args.scale)
     new = pairs[generated : generated + args.new]
     results = []
-    for h in sizes:
+    for population, h in [(p, h) for p in args.population.split(",") for h in sizes]:
         with fresh_database() as db:
             env = env_for(db)
             hist = pairs[: min(h, generated)]
             timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in hist]], env)
             timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in hist]], env)
-            cloned = clone_history(db, h)
+            cloned = clone_history(db, h, population)
             t_first, m_first = timed(PEWSTATS + ["dbt", "build"], env)
             timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in new]], env)
             timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in new]], env)
             t_inc, m_inc = timed(PEWSTATS + ["dbt", "build"], env)
             t_full, m_full = (timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env) if args.full_refresh else (None, None))
             (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
-            results.append((h, cloned, events, t_first, t_inc, t_full, max(m_first, m_inc, m_full or 0)))
-            print(f"  history {h}: first build {t_first:.1f}s, incremental {t_inc:.1f}s"
+            (players,), = db_query(db, "select count(distinct account_id) from analytics.player_fight_stats")
+            results.append((population, h, cloned, events, players, t_first, t_inc, t_full, max(m_first, m_inc, m_full or 0)))
+            print(f"  {population} population, history {h}: first build {t_first:.1f}s, incremental {t_inc:.1f}s"
                   + (f", full refresh {t_full:.1f}s" if t_full is not None else ""), file=sys.stderr, flush=True)
-    base = results[0][4]
-    print(f"\nincremental: {args.new} new matches on top of history (scale {args.scale}), PostgreSQL, {os.cpu_count()} cores")
-    print(f"{'history':>8} {'cloned':>7} {'damage events':>14} {'first build s':>14} {'incremental s':>14} {'ratio':>6} {'full refresh s':>15} {'dbt peak MiB':>13}")
-    for h, cloned, events, t_first, t_inc, t_full, peak in results:
+    print(f"\nincremental: {args.new} new matches on top of history (scale {args.scale}), PostgreSQL, {os.cpu_count()} cores;"
+          " ratio = incremental time / incremental time at the smallest history of the same population")
+    print(f"{'population':>10} {'history':>8} {'cloned':>7} {'damage events':>14} {'players':>8} {'first build s':>14}"
+          f" {'incremental s':>14} {'ratio':>6} {'full refresh s':>15} {'dbt peak MiB':>13}")
+    base: dict[str, float] = {}
+    for population, h, cloned, events, players, t_first, t_inc, t_full, peak in results:
+        base.setdefault(population, t_inc)
         full = f"{t_full:15.1f}" if t_full is not None else f"{'-':>15}"
-        print(f"{h:8d} {cloned:7d} {events:14d} {t_first:14.1f} {t_inc:14.1f} {t_inc / base:6.2f} {full} {peak:13d}")
+        print(f"{population:>10} {h:8d} {cloned:7d} {events:14d} {players:8d} {t_first:14.1f} {t_inc:14.1f}"
+              f" {t_inc / base[population]:6.2f} {full} {peak:13d}")
 
 
 def bench_memory(args: argparse.Namespace) -> None:
@@ -246,6 +269,7 @@ def bench_memory(args: argparse.Namespace) -> None:
     rows = []
     for label, files in ((f"1 file of {big_mb:.0f} MB JSON", big),
                          ("1 ordinary file", [t for t, _ in pairs[:1]]),
+                         (f"largest of the {args.files} ordinary files alone", [max((t for t, _ in pairs), key=json_size)]),
                          (f"{args.files} ordinary files", [t for t, _ in pairs])):
         for detect in (False, True):
             with fresh_database() as db:
@@ -277,6 +301,8 @@ def main() -> None:
     p.add_argument("--generated", type=int, default=0,
                    help="generate and load at most this many history matches; copy them in SQL up to each history size")
     p.add_argument("--full-refresh", action="store_true", help="also time dbt build --full-refresh after the incremental build")
+    p.add_argument("--population", default="grows",
+                   help="comma list of 'grows' (copied matches get their own accounts) and 'fixed' (copies keep the 360 accounts)")
     args = ap.parse_args()
     {"loader": bench_loader, "e2e": bench_e2e, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
 

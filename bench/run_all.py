@@ -27,7 +27,7 @@ FULL = [
     ["bench_pipeline.py", "memory", "--big-scale", "6.5", "--files", "20"],
     ["bench_pipeline.py", "e2e", "--matches", "1000", "--scale", "0.3"],
     ["bench_pipeline.py", "incremental", "--history", "200,2000,10000", "--generated", "1000", "--new", "20",
-     "--scale", "0.3", "--full-refresh"],
+     "--scale", "0.3", "--full-refresh", "--population", "fixed,grows"],
 ]
 QUICK = [
     ["bench_reader.py", "--matches", "1", "--size-mb", "10", "--repeat", "1"],
@@ -35,7 +35,7 @@ QUICK = [
     ["bench_pipeline.py", "loader", "--matches", "4", "--scale", "0.5"],
     ["bench_pipeline.py", "memory", "--big-scale", "1.0", "--files", "4"],
     ["bench_pipeline.py", "e2e", "--matches", "40", "--scale", "0.2"],
-    ["bench_pipeline.py", "incremental", "--history", "20,200", "--generated", "40", "--new", "5", "--scale", "0.2", "--full-refresh"],
+    ["bench_pipeline.py", "incremental", "--history", "20,200", "--generated", "40", "--new", "5", "--scale", "0.2", "--full-refresh", "--population", "fixed,grows"],
 ]
 
 
