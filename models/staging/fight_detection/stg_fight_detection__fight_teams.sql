@@ -1,20 +1,11 @@
-with source as (
+{#- One select, no CTE: PostgreSQL plans a view with a WITH clause on its own, so the
+    joins of the models that read it could not reach the raw tables' indexes. -#}
 
-    select * from {{ source('fight_detection', 'fight_teams') }}
-
-),
-
-renamed as (
-
-    select
-        fight_id,
-        match_id,
-        team_id,
-        team_outcome,
-        load_id,
-        loaded_at
-    from source
-
-)
-
-select * from renamed
+select
+    fight_id,
+    match_id,
+    team_id,
+    team_outcome,
+    load_id,
+    loaded_at
+from {{ source('fight_detection', 'fight_teams') }}
