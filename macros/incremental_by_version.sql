@@ -11,8 +11,25 @@
     at all (a re-detected match with no fight left, a player dropped from a reloaded match).
 #}
 
+{#- The watermark is read when the model is compiled, right before it runs (after its parents
+    were built, before its pre-hook), and written into its SQL as a literal. With a subquery
+    there instead, PostgreSQL plans for a third of the history (its fixed guess for
+    `> (select ...)`) and scans every raw row to rebuild a few matches. -#}
 {% macro watermark(column) -%}
-    (select coalesce(max({{ column }}), {{ pewstats.epoch() }}) from {{ this }})
+    {#- pre-hooks render their arguments on every run; only an incremental run reads `this` -#}
+    {%- if execute and is_incremental() -%}
+        {%- set query -%}
+            select cast(max({{ column }}) as {{ dbt.type_string() }}) as watermark from {{ this }}
+        {%- endset -%}
+        {%- set value = run_query(query).columns[0].values()[0] -%}
+        {%- if value is none -%}
+            {{ pewstats.epoch() }}
+        {%- else -%}
+            cast('{{ value }}' as timestamp with time zone)
+        {%- endif -%}
+    {%- else -%}
+        (select coalesce(max({{ column }}), {{ pewstats.epoch() }}) from {{ this }})
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro epoch() -%}
@@ -32,8 +49,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Players whose per-match rows changed since this mart's watermark (dropped players included). -#}
-{% macro changed_players() -%}
+{#- Players whose per-match rows changed since this model's watermark (dropped players included). -#}
+{% macro changed_players(watermark_column='stats_updated_at') -%}
     select account_id from {{ ref('int_player_matches') }}
-    where changed_at > {{ pewstats.watermark('stats_updated_at') }}
+    where changed_at > {{ pewstats.watermark(watermark_column) }}
 {%- endmacro %}
