@@ -1,20 +1,54 @@
-{{ config(materialized='view') }}
+{{
+    config(
+        unique_key='account_id',
+        incremental_strategy='delete+insert',
+        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players('changed_at')) }}",
+        indexes=[
+            {'columns': ['account_id']},
+            {'columns': ['changed_at']},
+        ] if target.type == 'postgres' else [],
+    )
+}}
 
-{#- The name each account used in its most recent match (latest start, then match id). -#}
+{#- The name each account used in its most recent match (latest start, then match id).
+    Rebuilt per player, like the player marts: a build reads only the spine rows of the
+    players whose matches changed, so its cost does not grow with the whole history. -#}
 
-with present_players as (
+with changed_players as (
+
+    select distinct account_id
+    from {{ ref('int_player_matches') }}
+    {% if is_incremental() -%}
+        where changed_at > {{ pewstats.watermark('changed_at') }}
+    {%- endif %}
+
+),
+
+player_matches as (
 
     select
         account_id,
         player_name,
         match_started_at,
-        match_id
+        match_id,
+        is_present,
+        changed_at
     from {{ ref('int_player_matches') }}
-    where is_present
+    where account_id in (select changed_players.account_id from changed_players)
 
 ),
 
-ranked as (
+player_versions as (
+
+    select
+        account_id,
+        max(changed_at) as changed_at
+    from player_matches
+    group by account_id
+
+),
+
+ranked_names as (
 
     select
         account_id,
@@ -23,21 +57,25 @@ ranked as (
             partition by account_id
             order by match_started_at desc, match_id desc
         ) as row_num
-    from present_players
+    from player_matches
+    where is_present
 
 ),
 
 final as (
 
     select
-        account_id,
-        player_name
-    from ranked
-    where row_num = 1
+        ranked_names.account_id,
+        ranked_names.player_name,
+        player_versions.changed_at
+    from ranked_names
+    inner join player_versions on ranked_names.account_id = player_versions.account_id
+    where ranked_names.row_num = 1
 
 )
 
 select
     account_id,
-    player_name
+    player_name,
+    changed_at
 from final
