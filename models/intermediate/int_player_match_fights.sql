@@ -50,7 +50,9 @@ fights as (
         primary_team_1,
         primary_team_2
     from {{ ref('stg_fight_detection__fights') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
@@ -61,7 +63,9 @@ fight_teams as (
         team_id,
         team_outcome
     from {{ ref('stg_fight_detection__fight_teams') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 

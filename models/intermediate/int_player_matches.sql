@@ -12,7 +12,9 @@
 {#- The player x match spine. Every player seen in a match (telemetry or fights), rebuilt
     whenever any source of the match changes. When a new version of a match no longer has
     a player, that player's row stays as a tombstone (is_present = false) stamped with the
-    new version, so the marts learn that this player must be recomputed. -#}
+    new version, so the marts learn that this player must be recomputed. A full build reads
+    every match without the `in (changed matches)` filters, which there only make the
+    planner guess at a CTE's distinct values. -#}
 
 with changed_matches as (
 
@@ -36,7 +38,9 @@ characters as (
         player_team_id as team_id,
         1 as source_rank
     from {{ ref('stg_telemetry__match_start_characters') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
@@ -49,7 +53,9 @@ damage_actors as (
         attacker_team_id as team_id,
         2 as source_rank
     from {{ ref('stg_telemetry__player_take_damage') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
     union all
     select
         match_id,
@@ -58,7 +64,9 @@ damage_actors as (
         victim_team_id as team_id,
         2 as source_rank
     from {{ ref('stg_telemetry__player_take_damage') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
@@ -71,7 +79,9 @@ knock_actors as (
         attacker_team_id as team_id,
         2 as source_rank
     from {{ ref('stg_telemetry__player_make_groggy') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
@@ -84,7 +94,9 @@ kill_actors as (
         killer_team_id as team_id,
         2 as source_rank
     from {{ ref('stg_telemetry__player_kill_v2') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
     union all
     select
         match_id,
@@ -93,7 +105,9 @@ kill_actors as (
         victim_team_id as team_id,
         2 as source_rank
     from {{ ref('stg_telemetry__player_kill_v2') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
@@ -106,7 +120,9 @@ fight_actors as (
         team_id,
         3 as source_rank
     from {{ ref('stg_fight_detection__fight_participants') }}
-    where match_id in (select changed_matches.match_id from changed_matches)
+    {% if is_incremental() -%}
+        where match_id in (select changed_matches.match_id from changed_matches)
+    {%- endif %}
 
 ),
 
