@@ -1,4 +1,4 @@
-"""Generate the dbt sources, staging models and their YAML from loader/schema.py.
+"""Generate the dbt sources, staging models and their YAML from loader/formats/tables.py.
 
 Run once when the raw tables change: `python scripts/gen_staging.py`. The output is
 committed and reviewed like hand-written code; the generator only saves typing.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from loader import schema  # noqa: E402
+from loader.formats import tables as schema  # noqa: E402
 
 CHAR_DOC = {
     "name": "in-game name",

@@ -134,7 +134,8 @@ class Target:
         return proc
 
     def sink(self):
-        from loader.config import Settings, open_sink
+        from loader.config import Settings
+        from loader.landing import open_sink
 
         settings = Settings(
             target=self.kind,

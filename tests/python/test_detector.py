@@ -1,4 +1,4 @@
-"""Fight detection (``loader.detector``): every rule of docs/fight-detection.md on small
+"""Fight detection (``loader.detection.detector``): every rule of docs/fight-detection.md on small
 hand-built event lists in the real PUBG shape, the fixed defects, determinism, the output
 format, and the real complete telemetry file when PEWSTATS_SHARED_DATA is set. No database."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from loader.detector import (
+from loader.detection.detector import (
     DETECTOR_VERSION,
     FIGHT_KEYS,
     PARTICIPANT_KEYS,

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from loader import exitcodes
-from loader.reader import full_parse
+from loader.formats.reader import full_parse
 from loader.synth import mutate_match, write_telemetry
 
 from conftest import pg_params

@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader import schema
-from loader.detector import detect_fights
+from loader.formats import tables as schema
+from loader.detection.detector import detect_fights
 from loader.errors import BadInputError
-from loader.fight_output import fights_to_rows
-from loader.telemetry import parse_telemetry
+from loader.formats.fights import fights_to_rows
+from loader.formats.telemetry import parse_telemetry
 
 MATCH = "match.bro.official.pc-2018-30.steam.squad.eu.2025.07.12.17.0fd3b2c4-aaaa-4bbb-8ccc-123456789abc"
 MATCH_ID = MATCH.rsplit(".", 1)[-1]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from loader.reader import full_parse
+from loader.formats.reader import full_parse
 from loader.synth import generate_match_events, mutate_match, write_telemetry
 
 COMBAT = {

@@ -1,4 +1,4 @@
-"""The telemetry file reader (loader.reader): exact agreement with a full orjson parse, errors.
+"""The telemetry file reader (loader.formats.reader): exact agreement with a full orjson parse, errors.
 
 No database needed. The real PUBG files come from PEWSTATS_SHARED_DATA (CI sets it to
 ../shared/data/pubg, relative to the repository); without it those tests are skipped.
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import loader.reader as reader
+import loader.formats.reader as reader
 from loader.errors import BadInputError
-from loader.reader import (
+from loader.formats.reader import (
     COMBAT_EVENT_TYPES,
     LOADER_EVENT_TYPES,
     ReadStats,

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from loader import exitcodes
-from loader.config import Settings, open_sink
+from loader.config import Settings
+from loader.landing import open_sink
 from loader.errors import BadInputError, InfrastructureError, PewstatsError
 
 target_option = click.option(
@@ -46,8 +47,8 @@ def load() -> None:
 
 
 def _load_command(kind: str, paths: tuple[str, ...], settings: Settings, jobs: int, match_id: str | None = None, detect: bool = False) -> None:
-    from loader.load import default_jobs, discover, is_interactive, load_paths, make_executor
-    from loader.report import ResultPrinter
+    from loader.pipeline.load import default_jobs, discover, is_interactive, load_paths, make_executor
+    from loader.cli.report import ResultPrinter
 
     files = discover(paths)
     if not files:
@@ -129,9 +130,9 @@ def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
 def detect_fights_cmd(paths: tuple[str, ...], out: str) -> None:
     """Detect team fights in telemetry files and write NDJSON fights."""
-    from loader.detector import detect_fights, fights_to_ndjson
-    from loader.load import discover
-    from loader.telemetry import parse_telemetry
+    from loader.detection.detector import detect_fights, fights_to_ndjson
+    from loader.pipeline.load import discover
+    from loader.formats.telemetry import parse_telemetry
 
     failed = 0
     stream = sys.stdout.buffer if out == "-" else open(out, "wb")
@@ -174,7 +175,7 @@ def synth(matches: int, seed: int, out: str, scale: float, start_index: int) -> 
 @duckdb_option
 def dbt(dbt_args: tuple[str, ...], target: str, raw_schema: str, duckdb_path: str) -> None:
     """Run dbt on this project with the pewstats profile (e.g. `pewstats dbt build`)."""
-    from loader.dbt import invoke
+    from loader.pipeline.dbt import invoke
 
     result = invoke(list(dbt_args), settings_from(target, raw_schema, duckdb_path))
     sys.exit(exitcodes.OK if result.success else exitcodes.DBT_FAILED)
@@ -214,9 +215,9 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
     3 infrastructure error, 4 dbt failed (a model error or a failing data test),
     5 another run holds the lock.
     """
-    from loader.load import is_interactive
-    from loader.report import ResultPrinter
-    from loader.run import run
+    from loader.pipeline.load import is_interactive
+    from loader.cli.report import ResultPrinter
+    from loader.pipeline.run import run
 
     settings = settings_from(target, raw_schema, duckdb_path)
     pending = sum(1 for k in ("telemetry", "matches", "fights") for p in (inbox / k).rglob("*") if p.is_file()) if inbox.is_dir() else 0
@@ -243,6 +244,6 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
 @click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=".pewstats/demo", show_default=True)
 def demo(matches: int, seed: int, scale: float, workdir: Path) -> None:
     """Synthesise a small season, load it, detect fights, dbt build on DuckDB, show the results."""
-    from loader.demo import run_demo
+    from loader.pipeline.demo import run_demo
 
     sys.exit(run_demo(workdir, matches=matches, seed=seed, scale=scale))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from loader.errors import BadInputError
-from loader.sinks.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
+from loader.landing.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
 
 KINDS = ("telemetry", "matches", "fights")
 
@@ -78,12 +78,12 @@ def parse_file(kind: str, path: str, match_id: str | None = None, detect_fights:
         if kind == "telemetry":
             return _parse_telemetry(path, match_id, detect_fights)
         if kind == "matches":
-            from loader.matches import parse_match_file
+            from loader.formats.matches import parse_match_file
 
             mb = parse_match_file(path)
             return LoadRequest("matches", path, mb.sha256, mb.file_bytes, [mb.match_id], mb.rows, row_counts=mb.row_counts())
         if kind == "fights":
-            from loader.fight_output import parse_fight_file
+            from loader.formats.fights import parse_fight_file
 
             fb = parse_fight_file(path)
             return LoadRequest("fights", path, fb.sha256, fb.file_bytes, fb.match_ids, fb.rows, row_counts=fb.row_counts())
@@ -103,7 +103,7 @@ def parse_file(kind: str, path: str, match_id: str | None = None, detect_fights:
 
 
 def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> LoadRequest:
-    from loader.telemetry import parse_telemetry
+    from loader.formats.telemetry import parse_telemetry
 
     batch = parse_telemetry(path, match_id=match_id, keep_combat_events=detect_fights)
     stats = batch.stats
@@ -111,8 +111,8 @@ def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> Lo
     counts = batch.row_counts()
     kinds: tuple[str, ...] = ("telemetry",)
     if detect_fights:
-        from loader.detector import detect_fights as run_detector
-        from loader.fight_output import fights_to_rows
+        from loader.detection.detector import detect_fights as run_detector
+        from loader.formats.fights import fights_to_rows
 
         fights = run_detector(batch.match_id, batch.combat_events)
         fb = fights_to_rows(enumerate(fights, start=1), expected_matches=[batch.match_id])

@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from loader.errors import BadInputError
-from loader.reader import open_json_stream
-from loader.telemetry import to_bool, to_decimal, to_int, to_text, to_timestamp
+from loader.formats.convert import to_bool, to_decimal, to_int, to_text, to_timestamp
+from loader.formats.reader import open_json_stream
 
 
 @dataclass

@@ -15,8 +15,8 @@ from typing import Any, Iterable
 import orjson
 
 from loader.errors import BadInputError
-from loader.reader import open_json_stream
-from loader.telemetry import FieldError, to_bool, to_decimal, to_int, to_text, to_timestamp
+from loader.formats.convert import FieldError, to_bool, to_decimal, to_int, to_text, to_timestamp
+from loader.formats.reader import open_json_stream
 
 
 def fight_id_for(match_id: str, start_time: str, team_ids: Iterable[int]) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from loader import schema
+from loader.formats import tables as schema
 from loader.errors import BadInputError, InfrastructureError
-from loader.sinks.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
+from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
 PG_TYPES = {
     schema.TEXT: "text",

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from loader import exitcodes
-from loader.config import Settings, open_sink
+from loader.config import Settings
+from loader.landing import open_sink
 from loader.errors import InfrastructureError, PewstatsError
-from loader.load import FileResult, default_jobs, discover, load_paths, make_executor
+from loader.pipeline.load import FileResult, default_jobs, discover, load_paths, make_executor
 
 INBOX_KINDS = ("matches", "telemetry", "fights")  # match objects first: telemetry then finds its bucket
 
@@ -59,7 +60,7 @@ class RunSummary:
 def run_lock(settings: Settings) -> Iterator[None]:
     """Hold the one-run-at-a-time lock for the duration of the block, or raise RunLocked."""
     if settings.target == "postgres":
-        from loader.sinks.postgres import advisory_key, connect
+        from loader.landing.postgres import advisory_key, connect
 
         conn = connect(**settings.pg_kwargs(), autocommit=True)
         key = advisory_key(f"pewstats:run:{settings.raw_schema}")
@@ -138,7 +139,7 @@ def load_inbox(
 
 def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False) -> dict[str, Any]:
     """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
-    from loader.dbt import invoke
+    from loader.pipeline.dbt import invoke
 
     args = ["build"]
     if quiet:  # errors only (the demo prints its own summary)

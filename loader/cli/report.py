@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from loader.load import FileResult
+from loader.pipeline.load import FileResult
 
 PROGRESS_BAR_MIN_FILES = 4
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from loader import schema
+from loader.formats import tables as schema
 
 LOADED = "loaded"
 SKIPPED = "skipped"

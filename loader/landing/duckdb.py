@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from loader import schema
+from loader.formats import tables as schema
 from loader.errors import BadInputError, InfrastructureError
-from loader.sinks.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
+from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
 DUCK_TYPES = {
     schema.TEXT: "varchar",
