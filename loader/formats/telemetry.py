@@ -28,7 +28,7 @@ def _obj(event: dict, key: str, where: str) -> dict | None:
 
 def _character(obj: dict | None, where: str) -> tuple:
     if obj is None:
-        return (None,) * len(schema.CHARACTER_FIELDS)
+        return (None,) * len(schema.CHARACTER.fields)
     loc = _obj(obj, "location", where)
     if loc is None:
         loc = {}
@@ -49,7 +49,7 @@ def _character(obj: dict | None, where: str) -> tuple:
 
 def _damage_info(obj: dict | None, where: str) -> tuple:
     if obj is None:
-        return (None,) * len(schema.DAMAGE_INFO_FIELDS)
+        return (None,) * len(schema.DAMAGE_INFO.fields)
     return (
         to_text(obj.get("damageReason"), f"{where}.damageReason"),
         to_text(obj.get("damageTypeCategory"), f"{where}.damageTypeCategory"),

@@ -49,7 +49,7 @@ class LoadRequest:
     def check_widths(self) -> None:
         """Every row must fill its table exactly (all but load_id and loaded_at)."""
         for table in self.tables():
-            width = len(table.columns) - 2
+            width = table.row_width
             for row in self.rows.get(table.name, []):
                 if len(row) != width:
                     raise ValueError(f"{table.name}: row of {len(row)} values, expected {width}")
@@ -115,8 +115,3 @@ class Sink(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def match_level_table(kind: str) -> schema.Table:
-    """The table with one row per match of a kind: its ``load_id`` is the current version."""
-    return {"telemetry": schema.TELEMETRY_MATCHES, "matches": schema.MATCHES, "fights": schema.FIGHT_DETECTIONS}[kind]

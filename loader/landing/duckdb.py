@@ -16,19 +16,21 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from loader.formats import columns
 from loader.formats import tables as schema
 from loader.errors import BadInputError, InfrastructureError
 from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
+# storage type (loader.formats.columns) -> DuckDB type
 DUCK_TYPES = {
-    schema.TEXT: "varchar",
-    schema.INT: "integer",
-    schema.BIGINT: "bigint",
-    schema.FLOAT: "double",
-    schema.DECIMAL: "decimal(18, 6)",
-    schema.BOOL: "boolean",
-    schema.TS: "timestamptz",
-    schema.JSON: "varchar",
+    columns.STORE_TEXT: "varchar",
+    columns.STORE_INT4: "integer",
+    columns.STORE_INT8: "bigint",
+    columns.STORE_FLOAT8: "double",
+    columns.STORE_DECIMAL_18_6: "decimal(18, 6)",
+    columns.STORE_BOOL: "boolean",
+    columns.STORE_TIMESTAMPTZ: "timestamptz",
+    columns.STORE_JSON_TEXT: "varchar",
 }
 
 
@@ -60,7 +62,7 @@ class DuckDBSink(Sink):
     def ensure_schema(self) -> None:
         self.conn.execute(f"create schema if not exists {quote_ident(self.raw_schema)}")
         for table in schema.ALL_TABLES:
-            cols = ", ".join(f"{quote_ident(c)} {DUCK_TYPES[t]}" for c, t in table.columns)
+            cols = ", ".join(f"{quote_ident(c.name)} {DUCK_TYPES[c.storage]}" for c in table.columns)
             # No primary key constraint in DuckDB: its over-eager unique checks make a
             # delete followed by an insert of the same key in one transaction fail.
             # The loader replaces by match inside one transaction, which keeps keys unique.
@@ -81,7 +83,7 @@ class DuckDBSink(Sink):
                 for row in rows:
                     f.write(orjson.dumps(dict(zip(names, row + tail))))
                     f.write(b"\n")
-            spec = ", ".join(f"{quote_literal(c)}: {quote_literal(DUCK_TYPES[t])}" for c, t in table.columns)
+            spec = ", ".join(f"{quote_literal(c.name)}: {quote_literal(DUCK_TYPES[c.storage])}" for c in table.columns)
             self.conn.execute(
                 f"insert into {self._table(table.name)} ({', '.join(map(quote_ident, names))}) "
                 f"select {', '.join(map(quote_ident, names))} from read_json(?, format = 'newline_delimited', "

@@ -13,19 +13,21 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from loader.formats import columns
 from loader.formats import tables as schema
 from loader.errors import BadInputError, InfrastructureError
 from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
 
+# storage type (loader.formats.columns) -> PostgreSQL type
 PG_TYPES = {
-    schema.TEXT: "text",
-    schema.INT: "integer",
-    schema.BIGINT: "bigint",
-    schema.FLOAT: "double precision",
-    schema.DECIMAL: "numeric(18, 6)",
-    schema.BOOL: "boolean",
-    schema.TS: "timestamptz",
-    schema.JSON: "text",
+    columns.STORE_TEXT: "text",
+    columns.STORE_INT4: "integer",
+    columns.STORE_INT8: "bigint",
+    columns.STORE_FLOAT8: "double precision",
+    columns.STORE_DECIMAL_18_6: "numeric(18, 6)",
+    columns.STORE_BOOL: "boolean",
+    columns.STORE_TIMESTAMPTZ: "timestamptz",
+    columns.STORE_JSON_TEXT: "text",
 }
 
 
@@ -34,9 +36,10 @@ def advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+# physical order of a table's columns: 8-byte, 4-byte, 1-byte, then variable-width
 _ALIGNMENT_RANK = {
-    schema.TS: 0, schema.FLOAT: 0, schema.BIGINT: 0, schema.INT: 1, schema.BOOL: 2,
-    schema.DECIMAL: 3, schema.TEXT: 3, schema.JSON: 3,
+    columns.STORE_TIMESTAMPTZ: 0, columns.STORE_FLOAT8: 0, columns.STORE_INT8: 0, columns.STORE_INT4: 1,
+    columns.STORE_BOOL: 2, columns.STORE_DECIMAL_18_6: 3, columns.STORE_TEXT: 3, columns.STORE_JSON_TEXT: 3,
 }
 
 
@@ -69,8 +72,8 @@ class PostgresSink(Sink):
     def _ddl(self, table: schema.Table) -> list[sql.Composable]:
         # physical order: 8-byte, 4-byte, 1-byte, then variable-width columns, so that no
         # alignment padding is stored (COPY names its columns, so the order is free)
-        physical = sorted(table.columns, key=lambda col: _ALIGNMENT_RANK[col[1]])
-        parts = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(PG_TYPES[t])) for c, t in physical]
+        physical = sorted(table.columns, key=lambda col: _ALIGNMENT_RANK[col.storage])
+        parts = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(PG_TYPES[c.storage])) for c in physical]
         if table.primary_key:
             parts.append(sql.SQL("primary key ({})").format(sql.SQL(", ").join(map(sql.Identifier, table.primary_key))))
         stmts: list[sql.Composable] = [
@@ -114,11 +117,6 @@ class PostgresSink(Sink):
             for table in schema.ALL_TABLES:
                 for stmt in self._ddl(table):
                     cur.execute(stmt)
-            cur.execute(
-                sql.SQL("create index if not exists {} on {} (loaded_at)").format(
-                    sql.Identifier("loaded_files__loaded_at__idx"), self._table("loaded_files")
-                )
-            )
 
     def is_loaded(self, sha256: str, kind: str) -> bool:
         try:

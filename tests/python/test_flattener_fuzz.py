@@ -245,13 +245,13 @@ def test_flattener_accepts_exactly_or_refuses_in_one_line(tmp_path: Path, events
     for index, e in enumerate(events, start=len(base_events())):
         table = next(t for t in schema.TELEMETRY_TABLES if t.name == tables[e["_T"]])
         row = next(r for r in landed[table.name] if r[1] == index)
-        assert len(row) == len(table.columns) - 2
+        assert len(row) == table.row_width == len(table.columns) - 2
         by_column = dict(zip(table.column_names, row))
         for who in ("attacker", "victim", "killer", "finisher", "dbnomaker"):
             key = {"dbnomaker": "dBNOMaker"}.get(who, who)
             if f"{who}__name" in by_column:
                 expected = character_expectation(e.get(key, MISSING))
-                got = tuple(by_column[f"{who}__{c}"] for c, _ in schema.CHARACTER_FIELDS[:8])
+                got = tuple(by_column[f"{who}__{c.name}"] for c in schema.CHARACTER.fields[:8])
                 assert got == expected, (who, got, expected)
         if e["_T"] == "LogPlayerTakeDamage" and e.get("damage") is not None:
             assert by_column["damage"] == "%.6f" % e["damage"]
