@@ -124,3 +124,26 @@ def to_json(value: Any, name: str) -> str | None:
     if not isinstance(value, list):
         raise FieldError(f"{name} is {type(value).__name__}, expected a list")
     return orjson.dumps(value).decode()
+
+
+def to_bool_or_text(value: Any, name: str) -> bool | None:
+    """A boolean, also written as the strings "true" / "false" (PUBG's roster ``won``)."""
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return to_bool(value, name)
+
+
+def check_bounds(value: Any, name: str, bounds: Any) -> None:
+    """A converted value within a column's ``Bounds`` (``loader.formats.columns``), or a FieldError."""
+    if isinstance(value, str):
+        if bounds.max_length is not None and len(value) > bounds.max_length:
+            raise FieldError(f"{name} is {len(value)} characters long, more than {bounds.max_length}")
+        if bounds.min is None and bounds.max is None:
+            return
+        number = float(value)  # a decimal, landed as text
+    else:
+        number = value
+    if bounds.min is not None and number < bounds.min:
+        raise FieldError(f"{name} is {value}, less than the smallest allowed {bounds.min}")
+    if bounds.max is not None and number > bounds.max:
+        raise FieldError(f"{name} is {value}, more than the largest allowed {bounds.max}")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from loader.errors import BadInputError
-from loader.formats.convert import to_bool, to_decimal, to_int, to_text, to_timestamp
-from loader.formats.reader import open_json_stream
+from loader.formats import tables
+from loader.formats.convert import to_text
+from loader.formats.jsonstream import Source, as_source, read_json_bytes
+from loader.formats.rows import BUILDERS, build_roster
+
+_BUILD_MATCH = BUILDERS[tables.MATCHES.name]
+_BUILD_PARTICIPANT = BUILDERS[tables.MATCH_PARTICIPANTS.name]
+_NO_ROSTER = (None,) * len(tables.ROSTER_OF_PARTICIPANT.columns)
 
 
 @dataclass
@@ -19,20 +24,13 @@ class MatchBatch:
     rows: dict[str, list[tuple]]
     sha256: str = ""
     file_bytes: int = 0
-    missing: dict[str, int] = field(default_factory=dict)
 
     def row_counts(self) -> dict[str, Any]:
         return {name: len(rows) for name, rows in self.rows.items()}
 
 
-def _won(value: Any, name: str) -> bool | None:
-    # PUBG writes roster "won" as the strings "true" / "false"
-    if isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
-    return to_bool(value, name)
-
-
-def parse_match_document(doc: Any) -> MatchBatch:
+def parse_match_document(doc: Any, file_sha256: str | None = None) -> MatchBatch:
+    """The rows of a parsed match object. Raises BadInputError naming what is wrong."""
     if not isinstance(doc, dict):
         raise BadInputError(f"top-level JSON value is {type(doc).__name__}, expected a PUBG match object")
     data = doc.get("data")
@@ -48,7 +46,7 @@ def parse_match_document(doc: Any) -> MatchBatch:
     if not isinstance(included, list):
         raise BadInputError("included is not a list")
 
-    rosters: dict[str, tuple[str, int | None, int | None, bool | None]] = {}
+    rosters: dict[str, tuple] = {}  # participant id -> its roster's columns
     participants: dict[str, dict] = {}
     telemetry_url = None
     for i, item in enumerate(included):
@@ -63,11 +61,9 @@ def parse_match_document(doc: Any) -> MatchBatch:
             stats = item_attrs.get("stats") or {}
             if not isinstance(stats, dict):
                 raise BadInputError(f"included[{i}].attributes.stats is not an object")
-            roster_tuple = (
-                roster_id,
-                to_int(stats.get("teamId"), f"included[{i}].stats.teamId"),
-                to_int(stats.get("rank"), f"included[{i}].stats.rank"),
-                _won(item_attrs.get("won"), f"included[{i}].won"),
+            # the roster as its columns read it: the stats checked above (PUBG may leave them out)
+            roster_tuple = build_roster(
+                {"stats": stats, "won": item_attrs.get("won")}, f"included[{i}]", roster_id=roster_id
             )
             members = ((item.get("relationships") or {}).get("participants") or {}).get("data") or []
             if not isinstance(members, list):
@@ -84,66 +80,26 @@ def parse_match_document(doc: Any) -> MatchBatch:
         elif kind == "asset" and item_attrs.get("name") == "telemetry":
             telemetry_url = to_text(item_attrs.get("URL"), f"included[{i}].URL")
 
-    match_row = (
-        match_id,
-        to_timestamp(attrs.get("createdAt"), "createdAt"),
-        to_int(attrs.get("duration"), "duration"),
-        to_text(attrs.get("matchType"), "matchType"),
-        to_text(attrs.get("gameMode"), "gameMode"),
-        to_text(attrs.get("mapName"), "mapName"),
-        to_bool(attrs.get("isCustomMatch"), "isCustomMatch"),
-        to_text(attrs.get("seasonState"), "seasonState"),
-        to_text(attrs.get("shardId"), "shardId"),
-        to_text(attrs.get("titleId"), "titleId"),
-        telemetry_url,
-        None,  # file_sha256, filled in by parse_match_file
-    )
-    participant_rows = []
-    for pid in sorted(participants):
-        s = participants[pid]
-        roster = rosters.get(pid, (None, None, None, None))
-        where = f"participant {pid}"
-        participant_rows.append(
-            (
-                match_id,
-                pid,
-                to_text(s.get("playerId"), f"{where}.playerId"),
-                to_text(s.get("name"), f"{where}.name"),
-                roster[0],
-                roster[1],
-                roster[2],
-                roster[3],
-                to_int(s.get("kills"), f"{where}.kills"),
-                to_int(s.get("headshotKills"), f"{where}.headshotKills"),
-                to_int(s.get("DBNOs"), f"{where}.DBNOs"),
-                to_decimal(s.get("damageDealt"), f"{where}.damageDealt"),
-                to_decimal(s.get("longestKill"), f"{where}.longestKill"),
-                to_int(s.get("winPlace"), f"{where}.winPlace"),
-                to_text(s.get("deathType"), f"{where}.deathType"),
-            )
+    match_row = _BUILD_MATCH(attrs, match_id=match_id, telemetry_url=telemetry_url, file_sha256=file_sha256)
+    participant_rows = [
+        _BUILD_PARTICIPANT(
+            participants[pid], f"participant {pid}", match_id=match_id, participant_id=pid,
+            roster=rosters.get(pid, _NO_ROSTER),
         )
-    return MatchBatch(match_id, {"matches": [match_row], "match_participants": participant_rows})
+        for pid in sorted(participants)
+    ]
+    return MatchBatch(match_id, {"matches": [match_row], "match_participants": participant_rows}, file_sha256 or "")
 
 
-def parse_match_file(path: Path | str) -> MatchBatch:
-    import hashlib
-
-    raw = Path(path).read_bytes()
-    if not raw:
-        raise BadInputError("empty file")
-    try:
-        stream = open_json_stream(path)
-        text = stream.read()
-    except BadInputError:
-        raise
-    except (OSError, EOFError) as exc:
-        raise BadInputError(f"cannot decompress: {exc}") from exc
+def parse_match_file(path: Source) -> MatchBatch:
+    """Read a match object file (plain or gzip), once: its rows carry the file's sha256."""
+    source = as_source(path)
+    text = read_json_bytes(source)
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise BadInputError(f"invalid JSON: {exc}") from exc
-    batch = parse_match_document(doc)
-    batch.sha256 = hashlib.sha256(raw).hexdigest()
-    batch.file_bytes = len(raw)
-    batch.rows["matches"] = [row[:-1] + (batch.sha256,) for row in batch.rows["matches"]]
+    sha256, size = source.finish()
+    batch = parse_match_document(doc, sha256)
+    batch.file_bytes = size
     return batch

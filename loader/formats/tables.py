@@ -1,7 +1,7 @@
 """The raw landing tables: every raw column defined once (vocabulary: ``loader.formats.columns``).
 
-From this module come the DDL of both sinks (``loader.landing``), the width of the rows the
-file formats build, and the dbt sources, staging views and their YAML
+From this module come the rows the file formats build (``loader.formats.rows``), the DDL of
+both sinks (``loader.landing``), and the dbt sources, staging views and their YAML
 (``loader.formats.staging``: ``python -m loader.formats.staging --write``; a test fails when
 the committed files differ from what it generates).
 

@@ -112,11 +112,12 @@ def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> Lo
     kinds: tuple[str, ...] = ("telemetry",)
     if detect_fights:
         from loader.detection.detector import detect_fights as run_detector
-        from loader.formats.fights import fights_to_rows
+        from loader.formats.fights import FightRows
 
-        fights = run_detector(batch.match_id, batch.combat_events)
-        fb = fights_to_rows(enumerate(fights, start=1), expected_matches=[batch.match_id])
-        fb.rows["fight_detections"] = [r[:3] + (stats.sha256,) for r in fb.rows["fight_detections"]]
+        fights = FightRows([batch.match_id])  # a match where none is found still gets its detection row
+        for number, fight in enumerate(run_detector(batch.match_id, batch.combat_events), start=1):
+            fights.add(fight, number)
+        fb = fights.batch(stats.sha256, stats.compressed_bytes)
         rows.update(fb.rows)
         counts.update(fb.row_counts())
         kinds = ("telemetry", "fights")

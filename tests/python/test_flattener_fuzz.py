@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from loader.formats import tables as schema
 from loader.detection.detector import detect_fights
 from loader.errors import BadInputError
-from loader.formats.fights import fights_to_rows
+from loader.formats.fights import FightRows, check_fight
 from loader.formats.telemetry import parse_telemetry
 
 MATCH = "match.bro.official.pc-2018-30.steam.squad.eu.2025.07.12.17.0fd3b2c4-aaaa-4bbb-8ccc-123456789abc"
@@ -255,9 +255,14 @@ def test_flattener_accepts_exactly_or_refuses_in_one_line(tmp_path: Path, events
                 assert got == expected, (who, got, expected)
         if e["_T"] == "LogPlayerTakeDamage" and e.get("damage") is not None:
             assert by_column["damage"] == "%.6f" % e["damage"]
-    # the detector takes whatever the flattener accepts, and its output lands
+    # the detector takes whatever the flattener accepts, and its output lands: handed over
+    # directly (load telemetry --detect-fights) and as a fight file's lines (load fights)
     fights = detect_fights(batch.match_id, batch.combat_events)
-    fights_to_rows(enumerate(fights, start=1), expected_matches=[batch.match_id])
+    direct, from_file = FightRows([batch.match_id]), FightRows([batch.match_id])
+    for number, fight in enumerate(fights, start=1):
+        direct.add(fight, number)
+        from_file.add(check_fight(json.loads(json.dumps(fight))), number)
+    assert direct.batch("sha", 0) == from_file.batch("sha", 0)
 
 
 def _must_refuse(e: dict) -> bool:

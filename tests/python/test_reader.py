@@ -22,8 +22,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import loader.formats.reader as reader
+import loader.formats.jsonstream as jsonstream
 from loader.errors import BadInputError
+from loader.formats.jsonstream import open_json_stream
 from loader.formats.reader import (
     COMBAT_EVENT_TYPES,
     LOADER_EVENT_TYPES,
@@ -31,7 +32,6 @@ from loader.formats.reader import (
     TelemetryEvent,
     full_parse,
     iter_events,
-    open_json_stream,
     read_events,
 )
 
@@ -93,13 +93,13 @@ def outcome(path: Path, wanted: frozenset[str]) -> list[tuple[int, str, dict]] |
 @contextlib.contextmanager
 def small_chunks(read_size: int, chunk_size: int | None = None) -> Iterator[None]:
     """Make the reader work on tiny chunks, to exercise every chunk-boundary case."""
-    saved = reader.READ_SIZE, reader.CHUNK_SIZE
-    reader.READ_SIZE = read_size
-    reader.CHUNK_SIZE = chunk_size or read_size
+    saved = jsonstream.READ_SIZE, jsonstream.CHUNK_SIZE
+    jsonstream.READ_SIZE = read_size
+    jsonstream.CHUNK_SIZE = chunk_size or read_size
     try:
         yield
     finally:
-        reader.READ_SIZE, reader.CHUNK_SIZE = saved
+        jsonstream.READ_SIZE, jsonstream.CHUNK_SIZE = saved
 
 
 def write(path: Path, data: bytes, layers: int = 0) -> Path:
