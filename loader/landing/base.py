@@ -1,9 +1,12 @@
 """What every sink does: land one file's rows for its matches atomically, and keep the ledger.
 
-A write is one transaction:
+``Sink.write`` is the one transaction template; each sink supplies its primitives (open a
+transaction, take the write lock, delete, bulk insert, ...). A write is one transaction:
+
 1. take the loader's write lock (so commits happen in ``loaded_at`` order: dbt may then use
    ``loaded_at`` as an exact watermark, with no load committing "in the past");
-2. check the ledger again (another loader may have landed the same file meanwhile);
+2. check the ledger (a file already loaded is skipped, even if another loader landed it a
+   moment ago);
 3. pick ``loaded_at``: the clock, but always after every earlier load;
 4. delete every row of the file's matches from the tables of each kind it replaces;
 5. bulk-insert the new rows, each carrying ``load_id`` and ``loaded_at``;
@@ -15,17 +18,16 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
-import orjson
+from loader.formats import tables
+from loader.landing import ledger
+from loader.landing.ledger import FAILED, LOADED, SKIPPED, SUPERSEDED
 
-from loader.formats import tables as schema
-
-LOADED = "loaded"
-SKIPPED = "skipped"
-FAILED = "failed"
-SUPERSEDED = "superseded"
+__all__ = ["FAILED", "LOADED", "SKIPPED", "SUPERSEDED", "Failure", "LoadRequest", "Sink"]
 
 
 @dataclass
@@ -54,19 +56,11 @@ class LoadRequest:
                 if len(row) != width:
                     raise ValueError(f"{table.name}: row of {len(row)} values, expected {width}")
 
-    def tables(self) -> list[schema.Table]:
-        out: list[schema.Table] = []
+    def tables(self) -> list[tables.Table]:
+        out: list[tables.Table] = []
         for kind in self.replace_kinds:
-            out.extend(schema.KIND_TABLES[kind])
+            out.extend(tables.KIND_TABLES[kind])
         return out
-
-    def ledger_rows(self, started_at: Any, loaded_at: Any) -> list[tuple]:
-        counts = orjson.dumps(self.row_counts, option=orjson.OPT_SORT_KEYS).decode()
-        return [
-            (self.load_id, self.sha256, self.path, self.file_bytes, kind, match_id, LOADED, None, counts, started_at, loaded_at)
-            for kind in self.replace_kinds
-            for match_id in self.match_ids
-        ]
 
 
 @dataclass
@@ -87,21 +81,41 @@ class Sink(ABC):
     def __init__(self, raw_schema: str) -> None:
         self.raw_schema = raw_schema
 
+    # -- what the pipeline calls -------------------------------------------------------
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create the raw schema and its tables if they do not exist."""
 
-    @abstractmethod
-    def is_loaded(self, sha256: str, kind: str) -> bool:
-        """Whether this exact file is the current version of what it loaded."""
-
-    @abstractmethod
     def write(self, request: LoadRequest) -> str:
         """Land the request atomically. Returns LOADED, or SKIPPED when already loaded."""
+        started_at = datetime.now(timezone.utc)
+        with self._transaction(request.path):
+            self._lock_writes()
+            if self._is_loaded(request.sha256, request.kind):
+                return SKIPPED
+            loaded_at = self._next_loaded_at()
+            tail = (request.load_id, self._stamp(loaded_at))
+            for table in request.tables():
+                self._delete_matches(table, request.match_ids)
+            for table in request.tables():
+                rows = request.rows.get(table.name, [])
+                if rows:
+                    self._insert(table, rows, tail)
+            for kind in request.replace_kinds:
+                self._supersede(kind, request.match_ids)
+            self._insert(tables.LOADED_FILES, ledger.load_rows(request, self._stamp(started_at), tail[1]), ())
+        return LOADED
 
-    @abstractmethod
+    def is_loaded(self, sha256: str, kind: str) -> bool:
+        """Whether this exact file is the current version of what it loaded."""
+        with self._transaction(None):
+            return self._is_loaded(sha256, kind)
+
     def record_failure(self, failure: Failure) -> None:
         """Record a file that could not be loaded (in its own transaction)."""
+        with self._transaction(None):
+            self._insert(tables.LOADED_FILES, [ledger.failure_row(failure, self._stamp(datetime.now(timezone.utc)))], ())
 
     @abstractmethod
     def query(self, sql_text: str, params: tuple = ()) -> list[tuple]:
@@ -115,3 +129,39 @@ class Sink(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- the primitives a sink supplies ------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self, path: str | None) -> AbstractContextManager[None]:
+        """A transaction: committed at the end of the block, rolled back on an exception.
+        A value the database refuses is BadInputError (the file fails, the run goes on);
+        a lost connection is InfrastructureError (naming ``path`` if a file was being loaded)."""
+
+    @abstractmethod
+    def _lock_writes(self) -> None:
+        """Take the write lock until the end of the transaction."""
+
+    @abstractmethod
+    def _is_loaded(self, sha256: str, kind: str) -> bool:
+        """Whether the ledger has a ``loaded`` row of this file and kind."""
+
+    @abstractmethod
+    def _next_loaded_at(self) -> datetime:
+        """The clock, but strictly after every ``loaded_at`` in the ledger."""
+
+    def _stamp(self, moment: datetime) -> Any:
+        """A timestamp as ``_insert`` takes it."""
+        return moment
+
+    @abstractmethod
+    def _delete_matches(self, table: tables.Table, match_ids: list[str]) -> None:
+        """Delete every row of these matches from the table."""
+
+    @abstractmethod
+    def _insert(self, table: tables.Table, rows: list[tuple], tail: tuple) -> None:
+        """Bulk-insert rows (each followed by ``tail``: the load columns) in column order."""
+
+    @abstractmethod
+    def _supersede(self, kind: str, match_ids: list[str]) -> None:
+        """Mark ``superseded`` the ledger rows of every load of this kind that held one of these matches."""

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import orjson
 
+from loader.errors import BadInputError, InfrastructureError
 from loader.formats import columns
 from loader.formats import tables as schema
-from loader.errors import BadInputError, InfrastructureError
-from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
+from loader.landing.base import LOADED, SUPERSEDED, Sink
 
 # storage type (loader.formats.columns) -> DuckDB type
 DUCK_TYPES = {
@@ -68,14 +69,48 @@ class DuckDBSink(Sink):
             # The loader replaces by match inside one transaction, which keeps keys unique.
             self.conn.execute(f"create table if not exists {self._table(table.name)} ({cols})")
 
-    def is_loaded(self, sha256: str, kind: str) -> bool:
+    # -- the primitives of Sink.write ------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, path: str | None) -> Iterator[None]:
+        con = self.conn
+        con.execute("begin transaction")
+        try:
+            yield
+        except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as exc:
+            con.execute("rollback")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BadInputError(f"the database refused a value: {first}") from exc
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+
+    def _lock_writes(self) -> None:
+        pass  # one writing process per DuckDB file: the file is the lock
+
+    def _is_loaded(self, sha256: str, kind: str) -> bool:
         row = self.conn.execute(
             f"select 1 from {self._table('loaded_files')} where file_sha256 = ? and kind = ? and status = ? limit 1",
             [sha256, kind, LOADED],
         ).fetchone()
         return row is not None
 
-    def _bulk_insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
+    def _next_loaded_at(self) -> datetime:
+        (last,) = self.conn.execute(f"select max(loaded_at) from {self._table('loaded_files')}").fetchone()
+        loaded_at = datetime.now(timezone.utc)
+        if last is not None and loaded_at <= last:
+            loaded_at = last + timedelta(microseconds=1)
+        return loaded_at
+
+    def _stamp(self, moment: datetime) -> str:
+        return moment.isoformat()  # rows reach DuckDB as JSON
+
+    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
+        placeholders = ", ".join("?" for _ in match_ids)
+        self.conn.execute(f"delete from {self._table(table.name)} where match_id in ({placeholders})", match_ids)
+
+    def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
         names = table.column_names
         fd, tmp = tempfile.mkstemp(suffix=".ndjson", prefix="pewstats-")
         try:
@@ -93,63 +128,16 @@ class DuckDBSink(Sink):
         finally:
             os.unlink(tmp)
 
-    def write(self, request: LoadRequest) -> str:
-        started_at = datetime.now(timezone.utc)
+    def _supersede(self, kind: str, match_ids: list[str]) -> None:
         ledger = self._table("loaded_files")
-        con = self.conn
-        con.execute("begin transaction")
-        try:
-            if self.is_loaded(request.sha256, request.kind):
-                con.execute("rollback")
-                return SKIPPED
-            (last,) = con.execute(f"select max(loaded_at) from {ledger}").fetchone()
-            loaded_at = datetime.now(timezone.utc)
-            if last is not None and loaded_at <= last:
-                loaded_at = last + timedelta(microseconds=1)
-            loaded_at_text = loaded_at.isoformat()
-            tail = (request.load_id, loaded_at_text)
-            placeholders = ", ".join("?" for _ in request.match_ids)
-            for table in request.tables():
-                con.execute(f"delete from {self._table(table.name)} where match_id in ({placeholders})", request.match_ids)
-            for table in request.tables():
-                rows = request.rows.get(table.name, [])
-                if rows:
-                    self._bulk_insert(table, rows, tail)
-            for kind in request.replace_kinds:
-                con.execute(
-                    f"update {ledger} set status = ? where kind = ? and status = ? and load_id in "
-                    f"(select load_id from {ledger} where kind = ? and status = ? and match_id in ({placeholders}))",
-                    [SUPERSEDED, kind, LOADED, kind, LOADED, *request.match_ids],
-                )
-            self._bulk_insert(schema.LOADED_FILES, request.ledger_rows(started_at.isoformat(), loaded_at_text), ())
-            con.execute("commit")
-        except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as exc:
-            con.execute("rollback")
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BadInputError(f"the database refused a value: {first}") from exc
-        except BaseException:
-            con.execute("rollback")
-            raise
-        return LOADED
-
-    def record_failure(self, failure: Failure) -> None:
-        now = datetime.now(timezone.utc).isoformat()
+        placeholders = ", ".join("?" for _ in match_ids)
         self.conn.execute(
-            f"insert into {self._table('loaded_files')} values ({', '.join('?' for _ in schema.LOADED_FILES.columns)})",
-            [
-                uuid.uuid4().hex,
-                failure.sha256,
-                failure.path,
-                failure.file_bytes,
-                failure.kind,
-                failure.match_id or "",
-                FAILED,
-                failure.error,
-                None,
-                now,
-                now,
-            ],
+            f"update {ledger} set status = ? where kind = ? and status = ? and load_id in "
+            f"(select load_id from {ledger} where kind = ? and status = ? and match_id in ({placeholders}))",
+            [SUPERSEDED, kind, LOADED, kind, LOADED, *match_ids],
         )
+
+    # -- reading ---------------------------------------------------------------------
 
     def query(self, sql_text: str, params: tuple = ()) -> list[tuple]:
         return self.conn.execute(sql_text, list(params)).fetchall()

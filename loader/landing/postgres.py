@@ -1,4 +1,4 @@
-"""PostgreSQL sink: psycopg 3, COPY, one transaction per file.
+"""PostgreSQL sink: psycopg 3, COPY, one transaction per file (the template is ``Sink.write``).
 
 Every identifier goes through ``psycopg.sql.Identifier`` and every value is a bound
 parameter or COPY data: no SQL is built from data or user options by string formatting.
@@ -6,17 +6,19 @@ parameter or COPY data: no SQL is built from data or user options by string form
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from loader.errors import BadInputError, InfrastructureError
 from loader.formats import columns
 from loader.formats import tables as schema
-from loader.errors import BadInputError, InfrastructureError
-from loader.landing.base import FAILED, LOADED, SKIPPED, SUPERSEDED, Failure, LoadRequest, Sink
+from loader.landing.base import LOADED, SUPERSEDED, Sink
+from loader.landing.locks import write_lock_key
 
 # storage type (loader.formats.columns) -> PostgreSQL type
 PG_TYPES = {
@@ -29,12 +31,6 @@ PG_TYPES = {
     columns.STORE_TIMESTAMPTZ: "timestamptz",
     columns.STORE_JSON_TEXT: "text",
 }
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit advisory lock key for a name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
 
 # physical order of a table's columns: 8-byte, 4-byte, 1-byte, then variable-width
 _ALIGNMENT_RANK = {
@@ -63,11 +59,12 @@ class PostgresSink(Sink):
     def __init__(self, conninfo: str = "", raw_schema: str = "raw", **connect_kwargs: Any) -> None:
         super().__init__(raw_schema)
         self.conn = connect(conninfo, **connect_kwargs)
-        self.write_lock = advisory_key(f"pewstats:load:{raw_schema}")
+        self.write_lock = write_lock_key(raw_schema)
 
-    # -- helpers ---------------------------------------------------------------
     def _table(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(sql.Identifier(self.raw_schema), sql.Identifier(name))
+
+    # -- schema ----------------------------------------------------------------------
 
     def _ddl(self, table: schema.Table) -> list[sql.Composable]:
         # physical order: 8-byte, 4-byte, 1-byte, then variable-width columns, so that no
@@ -90,7 +87,6 @@ class PostgresSink(Sink):
             )
         return stmts
 
-    # -- Sink ------------------------------------------------------------------
     def ensure_schema(self) -> None:
         try:
             self._ensure_schema()
@@ -118,15 +114,30 @@ class PostgresSink(Sink):
                 for stmt in self._ddl(table):
                     cur.execute(stmt)
 
-    def is_loaded(self, sha256: str, kind: str) -> bool:
-        try:
-            with self.conn.transaction(), self.conn.cursor() as cur:
-                return self._is_loaded(cur, sha256, kind)
-        except psycopg.OperationalError as exc:
-            raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
+    # -- the primitives of Sink.write ------------------------------------------------
 
-    def _is_loaded(self, cur: psycopg.Cursor, sha256: str, kind: str) -> bool:
-        cur.execute(
+    @contextmanager
+    def _transaction(self, path: str | None) -> Iterator[None]:
+        try:
+            with self.conn.transaction():
+                yield
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
+            # a value the loader's checks let through but the column refuses: the file's
+            # transaction is rolled back, the file is bad input, the run goes on
+            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
+        except psycopg.OperationalError as exc:
+            if path is None:
+                raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
+            raise InfrastructureError(
+                f"database connection lost while loading {path}: {_first_line(exc)}; "
+                "nothing of that file was committed, run the load again"
+            ) from exc
+
+    def _lock_writes(self) -> None:
+        self.conn.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
+
+    def _is_loaded(self, sha256: str, kind: str) -> bool:
+        cur = self.conn.execute(
             sql.SQL("select 1 from {} where file_sha256 = %s and kind = %s and status = %s limit 1").format(
                 self._table("loaded_files")
             ),
@@ -134,88 +145,39 @@ class PostgresSink(Sink):
         )
         return cur.fetchone() is not None
 
-    def write(self, request: LoadRequest) -> str:
-        try:
-            return self._write(request)
-        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
-            # a value the loader's checks let through but the column refuses: the file's
-            # transaction is rolled back, the file is bad input, the run goes on
-            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
-        except psycopg.OperationalError as exc:
-            raise InfrastructureError(
-                f"database connection lost while loading {request.path}: {_first_line(exc)}; "
-                "nothing of that file was committed, run the load again"
-            ) from exc
+    def _next_loaded_at(self) -> datetime:
+        cur = self.conn.execute(
+            sql.SQL(
+                "select greatest(clock_timestamp(), coalesce(max(loaded_at), '-infinity')"
+                " + interval '1 microsecond') from {}"
+            ).format(self._table("loaded_files"))
+        )
+        (loaded_at,) = cur.fetchone()  # type: ignore[misc]
+        return loaded_at
 
-    def _write(self, request: LoadRequest) -> str:
-        started_at = datetime.now(timezone.utc)
-        ledger = self._table("loaded_files")
-        with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
-            if self._is_loaded(cur, request.sha256, request.kind):
-                return SKIPPED
-            cur.execute(
-                sql.SQL(
-                    "select greatest(clock_timestamp(), coalesce(max(loaded_at), '-infinity')"
-                    " + interval '1 microsecond') from {}"
-                ).format(ledger)
-            )
-            (loaded_at,) = cur.fetchone()
-            tail = (request.load_id, loaded_at)
-            for table in request.tables():
-                cur.execute(
-                    sql.SQL("delete from {} where match_id = any(%s)").format(self._table(table.name)),
-                    (request.match_ids,),
-                )
-            for table in request.tables():
-                rows = request.rows.get(table.name, [])
-                if not rows:
-                    continue
-                copy_sql = sql.SQL("copy {} ({}) from stdin").format(
-                    self._table(table.name), sql.SQL(", ").join(map(sql.Identifier, table.column_names))
-                )
-                with cur.copy(copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row + tail)
-            for kind in request.replace_kinds:
-                cur.execute(
-                    sql.SQL(
-                        "update {l} set status = %s where kind = %s and status = %s and load_id in"
-                        " (select load_id from {l} where kind = %s and status = %s and match_id = any(%s))"
-                    ).format(l=ledger),
-                    (SUPERSEDED, kind, LOADED, kind, LOADED, request.match_ids),
-                )
-            cols = sql.SQL(", ").join(map(sql.Identifier, schema.LOADED_FILES.column_names))
-            with cur.copy(sql.SQL("copy {} ({}) from stdin").format(ledger, cols)) as copy:
-                for row in request.ledger_rows(started_at, loaded_at):
-                    copy.write_row(row)
-        return LOADED
+    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
+        self.conn.execute(
+            sql.SQL("delete from {} where match_id = any(%s)").format(self._table(table.name)), (match_ids,)
+        )
 
-    def record_failure(self, failure: Failure) -> None:
-        import uuid
+    def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
+        copy_sql = sql.SQL("copy {} ({}) from stdin").format(
+            self._table(table.name), sql.SQL(", ").join(map(sql.Identifier, table.column_names))
+        )
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row + tail)
 
-        now = datetime.now(timezone.utc)
-        with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("insert into {} ({}) values ({})").format(
-                    self._table("loaded_files"),
-                    sql.SQL(", ").join(map(sql.Identifier, schema.LOADED_FILES.column_names)),
-                    sql.SQL(", ").join(sql.Placeholder() * len(schema.LOADED_FILES.columns)),
-                ),
-                (
-                    uuid.uuid4().hex,
-                    failure.sha256,
-                    failure.path,
-                    failure.file_bytes,
-                    failure.kind,
-                    failure.match_id or "",
-                    FAILED,
-                    failure.error,
-                    None,
-                    now,
-                    now,
-                ),
-            )
+    def _supersede(self, kind: str, match_ids: list[str]) -> None:
+        self.conn.execute(
+            sql.SQL(
+                "update {l} set status = %s where kind = %s and status = %s and load_id in"
+                " (select load_id from {l} where kind = %s and status = %s and match_id = any(%s))"
+            ).format(l=self._table("loaded_files")),
+            (SUPERSEDED, kind, LOADED, kind, LOADED, match_ids),
+        )
+
+    # -- reading ---------------------------------------------------------------------
 
     def query(self, sql_text: str, params: tuple = ()) -> list[tuple]:
         with self.conn.transaction(), self.conn.cursor() as cur:

@@ -1,16 +1,17 @@
 """Loading files: find them, parse them (in parallel), land each in its own transaction.
 
-Parsing is pure and runs in worker processes; writing happens in this process, one file
-at a time, in the order the files were named, so "the last version loaded wins" holds
-however many jobs parse ahead.
+Each file is read once, by the worker that parses it, and hashed while it is read
+(``loader.formats.jsonstream.FileSource``): the ledger's sha256 is that of the bytes parsed.
+Writing happens in this process, one file at a time, in the order the files were named, so
+"the last version loaded wins" holds however many jobs parse ahead; the sink's write skips
+a file whose sha256 is already loaded. ``load_files`` is the one load loop: ``pewstats load``
+and ``pewstats run`` both call it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
-import sys
 import time
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -18,7 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from loader.config import Settings
 from loader.errors import BadInputError
+from loader.formats.jsonstream import FileSource
+from loader.landing import open_sink
 from loader.landing.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
 
 KINDS = ("telemetry", "matches", "fights")
@@ -59,53 +63,50 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def file_sha256(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
 # -- parsing (runs in worker processes: top-level functions, picklable results) ----------
 
 
 def parse_file(kind: str, path: str, match_id: str | None = None, detect_fights: bool = False) -> LoadRequest | Failure:
-    """Parse one file into a LoadRequest, or a Failure with a one-line reason."""
+    """Read and parse one file into a LoadRequest, or a Failure with a one-line reason."""
+    source = FileSource(path)
     try:
         if kind == "telemetry":
-            return _parse_telemetry(path, match_id, detect_fights)
+            return _telemetry_request(source, match_id, detect_fights)
         if kind == "matches":
             from loader.formats.matches import parse_match_file
 
-            mb = parse_match_file(path)
+            mb = parse_match_file(source)
             return LoadRequest("matches", path, mb.sha256, mb.file_bytes, [mb.match_id], mb.rows, row_counts=mb.row_counts())
         if kind == "fights":
             from loader.formats.fights import parse_fight_file
 
-            fb = parse_fight_file(path)
+            fb = parse_fight_file(source)
             return LoadRequest("fights", path, fb.sha256, fb.file_bytes, fb.match_ids, fb.rows, row_counts=fb.row_counts())
         raise ValueError(f"unknown kind {kind}")
     except BadInputError as exc:
-        return Failure(kind, path, str(exc))
-    except FileNotFoundError:
-        return Failure(kind, path, "no such file")
-    except IsADirectoryError:
-        return Failure(kind, path, "is a directory")
-    except PermissionError:
-        return Failure(kind, path, "permission denied")
+        return _failure(kind, source, str(exc))
+    except OSError as exc:  # missing, a directory, unreadable
+        return _failure(kind, source, os_reason(exc))
     except MemoryError:
-        return Failure(kind, path, "out of memory while parsing")
+        return _failure(kind, source, "out of memory while parsing")
     except RecursionError:
-        return Failure(kind, path, "JSON nested too deeply")
+        return _failure(kind, source, "JSON nested too deeply")
 
 
-def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> LoadRequest:
+def _failure(kind: str, source: FileSource, reason: str) -> Failure:
+    """A failed file, named in the ledger by the hash of its whole content (if it can be read)."""
+    try:
+        sha256, size = source.finish()
+    except OSError:
+        source.close()
+        return Failure(kind, str(source.path), reason)
+    return Failure(kind, str(source.path), reason, sha256, size)
+
+
+def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool) -> LoadRequest:
     from loader.formats.telemetry import parse_telemetry
 
-    batch = parse_telemetry(path, match_id=match_id, keep_combat_events=detect_fights)
+    batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights)
     stats = batch.stats
     rows = dict(batch.rows)
     counts = batch.row_counts()
@@ -124,7 +125,7 @@ def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> Lo
     counts["json_bytes"] = stats.json_bytes
     return LoadRequest(
         "telemetry",
-        path,
+        str(source.path),
         stats.sha256,
         stats.compressed_bytes,
         [batch.match_id],
@@ -134,7 +135,15 @@ def _parse_telemetry(path: str, match_id: str | None, detect_fights: bool) -> Lo
     )
 
 
+def os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
 # -- orchestration --------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
 
 
 def make_executor(jobs: int) -> Executor | None:
@@ -172,90 +181,64 @@ def _parsed(
             pending.append((nxt, executor.submit(parse_file, kind, str(nxt), match_id, detect_fights), time.perf_counter()))
 
 
-def load_paths(
-    sink: Sink,
+def prepare_raw_schema(settings: Settings) -> None:
+    """Create the raw schema and its tables if they are missing (``pewstats init``)."""
+    with open_sink(settings) as sink:
+        sink.ensure_schema()
+
+
+def load_files(
+    settings: Settings,
     kind: str,
     paths: list[Path],
     *,
     match_id: str | None = None,
     detect_fights: bool = False,
-    executor: Executor | None = None,
-    jobs: int = 1,
+    jobs: int = 0,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
-    """Load files of one kind. Each file is all or nothing; failures are recorded and the rest goes on."""
+    """Load files of one kind into the target of ``settings`` (``jobs`` 0: one per core).
+    Each file is all or nothing; failures are recorded and the rest goes on."""
     if match_id is not None and len(paths) > 1:
         raise BadInputError("--match-id names one match: give it one file at a time")
-    sink.ensure_schema()
+    jobs = jobs or default_jobs()
+    executor = make_executor(min(jobs, len(paths)))  # before the sink connects: workers are forked
     results: list[FileResult] = []
-    todo: list[Path] = []
-    for p in paths:
-        try:
-            sha, _size = file_sha256(p)
-        except OSError as exc:
-            res = FileResult(str(p), kind, FAILED, error=_os_reason(exc))
-            sink.record_failure(Failure(kind, str(p), res.error or ""))
-            results.append(res)
-            if on_result:
-                on_result(res)
-            continue
-        if sink.is_loaded(sha, kind):
-            res = FileResult(str(p), kind, SKIPPED)
-            results.append(res)
-            if on_result:
-                on_result(res)
-            continue
-        todo.append(p)
-
-    for p, parsed, seconds in _parsed(executor, kind, todo, match_id, detect_fights, window=max(2, 2 * jobs)):
-        if isinstance(parsed, Failure):
-            sha, size = _safe_sha(p)
-            parsed.sha256, parsed.file_bytes = sha, size
-            sink.record_failure(parsed)
-            res = FileResult(str(p), kind, FAILED, error=parsed.error, seconds=seconds)
-        else:
-            parsed.check_widths()
-            try:
-                status = sink.write(parsed)
-            except BadInputError as exc:
-                failure = Failure(kind, str(p), str(exc), parsed.sha256, parsed.file_bytes)
-                sink.record_failure(failure)
-                res = FileResult(str(p), kind, FAILED, error=failure.error, seconds=seconds)
+    try:
+        with open_sink(settings) as sink:
+            sink.ensure_schema()
+            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, window=max(2, 2 * jobs)):
+                res = _land(sink, kind, p, parsed, seconds)
                 results.append(res)
                 if on_result:
                     on_result(res)
-                continue
-            rows = sum(len(r) for r in parsed.rows.values())
-            res = FileResult(
-                str(p),
-                kind,
-                status,
-                match_ids=list(parsed.match_ids),
-                rows=rows if status == LOADED else 0,
-                row_counts=parsed.row_counts,
-                json_bytes=int(parsed.row_counts.get("json_bytes", parsed.file_bytes) or 0),
-                seconds=seconds,
-            )
-        results.append(res)
-        if on_result:
-            on_result(res)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     return results
 
 
-def _os_reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else str(exc)
-
-
-def _safe_sha(p: Path) -> tuple[str | None, int | None]:
+def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure, seconds: float) -> FileResult:
+    if isinstance(parsed, Failure):
+        if parsed.sha256 is not None and sink.is_loaded(parsed.sha256, kind):
+            return FileResult(str(path), kind, SKIPPED, seconds=seconds)  # this very file is loaded already
+        sink.record_failure(parsed)
+        return FileResult(str(path), kind, FAILED, error=parsed.error, seconds=seconds)
+    parsed.check_widths()
     try:
-        return file_sha256(p)
-    except OSError:
-        return None, None
-
-
-def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def is_interactive() -> bool:
-    return sys.stderr.isatty()
+        status = sink.write(parsed)
+    except BadInputError as exc:
+        failure = Failure(kind, str(path), str(exc), parsed.sha256, parsed.file_bytes)
+        sink.record_failure(failure)
+        return FileResult(str(path), kind, FAILED, error=failure.error, seconds=seconds)
+    rows = sum(len(r) for r in parsed.rows.values())
+    return FileResult(
+        str(path),
+        kind,
+        status,
+        match_ids=list(parsed.match_ids),
+        rows=rows if status == LOADED else 0,
+        row_counts=parsed.row_counts,
+        json_bytes=int(parsed.row_counts.get("json_bytes", parsed.file_bytes) or 0),
+        seconds=seconds,
+    )
