@@ -62,23 +62,20 @@ DEFAULT_STORAGE: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Transform:
-    """How a staging view turns the raw column into the staged one (its unit)."""
+    """How a staging view turns the raw column into the staged one (its unit). A column with a
+    unit transform describes its raw unit in ``raw_doc``."""
 
     sql: str = "{col}"  # SQL expression of the raw column ``{col}``
-    raw_unit: str = ""  # unit of the raw column, for its description ("centimetres")
-    staged_unit: str = ""  # unit of the staged column ("metres")
 
     def expression(self, column: str) -> str:
         return self.sql.format(col=column)
 
 
 IDENTITY = Transform()
-CENTIMETRES_TO_METRES = Transform("{col} / 100.0", "centimetres", "metres")
+CENTIMETRES_TO_METRES = Transform("{col} / 100.0")
 # distances: the game writes -1 where there is none (a zone death); exact, as the raw decimal
 DISTANCE_CENTIMETRES_TO_METRES = Transform(
-    "case\n        when {col} >= 0 then cast({col} * 0.01 as numeric(20, 8))\n    end",
-    "centimetres, -1 when not applicable",
-    "metres, null where the game writes -1",
+    "case\n        when {col} >= 0 then cast({col} * 0.01 as numeric(20, 8))\n    end"
 )
 
 

@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
-from loader.formats.columns import Column, Table
+from loader.formats.columns import IDENTITY, Column, Table
 from loader.formats.tables import ALL_TABLES
 
 STAGING_DIR = Path("models") / "staging"
 
-VIEW_HEADER = (
-    "{#- One select, no CTE: PostgreSQL plans a view with a WITH clause on its own, so the\n"
-    "    joins of the models that read it could not reach the raw tables' indexes. -#}\n"
+GENERATED = (
+    "Generated from loader/formats/tables.py by `python -m loader.formats.staging --write`:"
+    " change the definition, not this file."
 )
+WHY_FLAT = (
+    "One select, no CTE: PostgreSQL plans a view with a WITH clause on its own, so the joins of"
+    " the models that read it could not reach the raw tables' indexes."
+)
+VIEW_HEADER = "{#- " + textwrap.fill(f"{GENERATED} {WHY_FLAT}", width=92, subsequent_indent="    ") + " -#}\n"
 
 
 def _quoted(text: str) -> str:
@@ -50,6 +56,7 @@ def staging_view(table: Table) -> str:
 
 def sources_yaml(source: str, tables: list[Table]) -> str:
     lines = [
+        f"# {GENERATED}",
         "version: 2",
         "",
         "sources:",
@@ -71,13 +78,21 @@ def sources_yaml(source: str, tables: list[Table]) -> str:
 
 
 def models_yaml(tables: list[Table]) -> str:
-    lines = ["version: 2", "", "models:"]
+    lines = [f"# {GENERATED}", "version: 2", "", "models:"]
     for table in tables:
-        description = f"{table.doc} Renamed, cast and converted to metres; nothing filtered."
+        description = f"{table.doc} {_what_staging_does(table)}; nothing filtered."
         lines += [f"  - name: {table.model}", f"    description: {_quoted(description)}", "    columns:"]
         for c in table.columns:
             lines += [f"      - name: {c.staged_name}", f"        description: {_quoted(c.doc)}"]
     return "\n".join(lines) + "\n"
+
+
+def _what_staging_does(table: Table) -> str:
+    if any(c.transform is not IDENTITY for c in table.columns):
+        return "Renamed, cast and converted to metres"
+    if any(c.staged_name != c.name for c in table.columns):
+        return "Renamed"
+    return "The raw columns as they are"
 
 
 def render(tables: tuple[Table, ...] = ALL_TABLES) -> dict[Path, str]:
