@@ -29,14 +29,20 @@ class FileSource:
     cover what has been read. ``finish()`` reads whatever a parser left unread (it stopped at
     an error), so even a file that fails is named by the hash of its whole content, still
     read only once. The file is closed at its end (or by ``close()``).
+
+    ``read_all()`` reads the whole file into memory first (the loader does so when it must
+    know a file's hash before parsing it); ``FileSource(path, data, sha256)`` then serves
+    those bytes again, in another process, without reading or hashing the file a second time.
     """
 
-    def __init__(self, path: str | PathLike) -> None:
+    def __init__(self, path: str | PathLike, data: bytes | None = None, sha256: str | None = None) -> None:
         self.path = path
         self.size = 0
         self._digest = hashlib.sha256()
         self._handle: BinaryIO | None = None
         self._done = False
+        self._data = data  # the file's bytes, already read
+        self._sha256 = sha256  # their hash, already computed
 
     def blocks(self) -> Iterator[bytes]:
         """The file's bytes, from where reading stopped (the start, the first time)."""
@@ -45,6 +51,15 @@ class FileSource:
             if block:
                 yield block
 
+    def read_all(self) -> bytes:
+        """Every byte of the file (read now, hashed as read)."""
+        if self.size:
+            raise RuntimeError(f"{self.path}: read_all() reads a file from its start")
+        parts = []
+        while not self._done:
+            parts.append(self._read())
+        return b"".join(parts)
+
     def finish(self) -> tuple[str, int]:
         """Read what is left (if anything) and return (sha256 hex, size in bytes)."""
         while not self._done:
@@ -52,17 +67,20 @@ class FileSource:
         return self.sha256, self.size
 
     def _read(self) -> bytes:
-        if self._handle is None:
-            self._handle = open(self.path, "rb")
-            self._handle.seek(self.size)
-        block = self._handle.read(READ_SIZE)
+        if self._data is not None:
+            block = self._data[self.size : self.size + READ_SIZE]
+        else:
+            if self._handle is None:
+                self._handle = open(self.path, "rb")
+                self._handle.seek(self.size)
+            block = self._handle.read(READ_SIZE)
         if block:
-            self._digest.update(block)
+            if self._sha256 is None:
+                self._digest.update(block)
             self.size += len(block)
         else:
             self._done = True
-            self._handle.close()
-            self._handle = None
+            self.close()
         return block
 
     @property
@@ -73,7 +91,7 @@ class FileSource:
     @property
     def sha256(self) -> str:
         """Hex sha256 of the bytes read so far (of the whole file once read to the end)."""
-        return self._digest.hexdigest()
+        return self._sha256 if self._sha256 is not None else self._digest.hexdigest()
 
     def close(self) -> None:
         """Close the file (reading may resume later, where it stopped)."""

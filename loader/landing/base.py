@@ -112,6 +112,16 @@ class Sink(ABC):
         with self._transaction(None):
             return self._is_loaded(sha256, kind)
 
+    def loaded_versions(self, kind: str) -> dict[int, set[str]]:
+        """The sha256 of every file of this kind whose load is current, by file size: lets the
+        loader tell a file it has already loaded without parsing it (``Sink.write`` checks again)."""
+        with self._transaction(None):
+            rows = self._loaded_files(kind)
+        out: dict[int, set[str]] = {}
+        for size, sha256 in rows:
+            out.setdefault(size, set()).add(sha256)
+        return out
+
     def record_failure(self, failure: Failure) -> None:
         """Record a file that could not be loaded (in its own transaction)."""
         with self._transaction(None):
@@ -145,6 +155,10 @@ class Sink(ABC):
     @abstractmethod
     def _is_loaded(self, sha256: str, kind: str) -> bool:
         """Whether the ledger has a ``loaded`` row of this file and kind."""
+
+    @abstractmethod
+    def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
+        """(file_bytes, file_sha256) of the ledger's ``loaded`` rows of this kind."""
 
     @abstractmethod
     def _next_loaded_at(self) -> datetime:

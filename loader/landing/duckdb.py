@@ -96,6 +96,12 @@ class DuckDBSink(Sink):
         ).fetchone()
         return row is not None
 
+    def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
+        return self.conn.execute(
+            f"select file_bytes, file_sha256 from {self._table('loaded_files')} where kind = ? and status = ?",
+            [kind, LOADED],
+        ).fetchall()
+
     def _next_loaded_at(self) -> datetime:
         (last,) = self.conn.execute(f"select max(loaded_at) from {self._table('loaded_files')}").fetchone()
         loaded_at = datetime.now(timezone.utc)

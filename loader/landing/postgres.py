@@ -145,6 +145,15 @@ class PostgresSink(Sink):
         )
         return cur.fetchone() is not None
 
+    def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
+        cur = self.conn.execute(
+            sql.SQL("select file_bytes, file_sha256 from {} where kind = %s and status = %s").format(
+                self._table("loaded_files")
+            ),
+            (kind, LOADED),
+        )
+        return cur.fetchall()
+
     def _next_loaded_at(self) -> datetime:
         cur = self.conn.execute(
             sql.SQL(

@@ -1,11 +1,13 @@
 """Loading files: find them, parse them (in parallel), land each in its own transaction.
 
-Each file is read once, by the worker that parses it, and hashed while it is read
-(``loader.formats.jsonstream.FileSource``): the ledger's sha256 is that of the bytes parsed.
-Writing happens in this process, one file at a time, in the order the files were named, so
-"the last version loaded wins" holds however many jobs parse ahead; the sink's write skips
-a file whose sha256 is already loaded. ``load_files`` is the one load loop: ``pewstats load``
-and ``pewstats run`` both call it.
+Each file is read once and hashed while it is read (``loader.formats.jsonstream.FileSource``),
+so the ledger's sha256 is that of the bytes parsed. Usually the worker that parses a file
+reads it; a file of the same size as a file already loaded is read here first, to tell from
+its hash whether it is that file (then it is not parsed at all) or a new version (then its
+bytes go to the worker). Writing happens in this process, one file at a time, in the order
+the files were named, so "the last version loaded wins" holds however many jobs parse ahead;
+the sink's write checks the ledger again. ``load_files`` is the one load loop:
+``pewstats load`` and ``pewstats run`` both call it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from loader.config import Settings
 from loader.errors import BadInputError
@@ -66,9 +68,24 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 # -- parsing (runs in worker processes: top-level functions, picklable results) ----------
 
 
-def parse_file(kind: str, path: str, match_id: str | None = None, detect_fights: bool = False) -> LoadRequest | Failure:
-    """Read and parse one file into a LoadRequest, or a Failure with a one-line reason."""
-    source = FileSource(path)
+@dataclass(frozen=True)
+class Skipped:
+    """A file whose exact bytes are loaded already, told before parsing it."""
+
+    sha256: str
+
+
+def parse_file(
+    kind: str,
+    path: str,
+    match_id: str | None = None,
+    detect_fights: bool = False,
+    data: bytes | None = None,
+    sha256: str | None = None,
+) -> LoadRequest | Failure:
+    """Read and parse one file into a LoadRequest, or a Failure with a one-line reason
+    (``data``, ``sha256``: the file's bytes and hash if they were read already)."""
+    source = FileSource(path, data, sha256)
     try:
         if kind == "telemetry":
             return _telemetry_request(source, match_id, detect_fights)
@@ -157,28 +174,62 @@ def make_executor(jobs: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
+def _read_if_loaded(path: Path, loaded: dict[int, set[str]]) -> Skipped | tuple[bytes, str] | None:
+    """A file as big as a loaded one is read (and hashed) here, before parsing: Skipped if it
+    is that file, else its bytes and hash, for the parser. None: parse it from the disk."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # the parser says what is wrong with it
+    if size not in loaded:
+        return None
+    source = FileSource(path)
+    try:
+        data = source.read_all()
+    except OSError:
+        return None
+    if source.sha256 in loaded[size]:
+        return Skipped(source.sha256)
+    return data, source.sha256
+
+
 def _parsed(
-    executor: Executor | None, kind: str, paths: list[Path], match_id: str | None, detect_fights: bool, window: int
-) -> Iterator[tuple[Path, LoadRequest | Failure, float]]:
+    executor: Executor | None,
+    kind: str,
+    paths: list[Path],
+    match_id: str | None,
+    detect_fights: bool,
+    loaded: dict[int, set[str]],
+    window: int,
+) -> Iterator[tuple[Path, LoadRequest | Failure | Skipped, float]]:
     """Parse results in input order, with at most ``window`` files parsed ahead."""
+
+    def start(p: Path) -> LoadRequest | Failure | Skipped | Future:
+        known = _read_if_loaded(p, loaded)
+        if isinstance(known, Skipped):
+            return known
+        args = (kind, str(p), match_id, detect_fights, *(known or ()))
+        return parse_file(*args) if executor is None else executor.submit(parse_file, *args)
+
     if executor is None:
         for p in paths:
             t0 = time.perf_counter()
-            yield p, parse_file(kind, str(p), match_id, detect_fights), time.perf_counter() - t0
+            result = start(p)
+            yield p, result, time.perf_counter() - t0  # type: ignore[misc]
         return
-    pending: deque[tuple[Path, Future, float]] = deque()
+    pending: deque[tuple[Path, Any, float]] = deque()
     it = iter(paths)
     for p in it:
-        pending.append((p, executor.submit(parse_file, kind, str(p), match_id, detect_fights), time.perf_counter()))
+        pending.append((p, start(p), time.perf_counter()))
         if len(pending) >= window:
             break
     while pending:
-        p, fut, t0 = pending.popleft()
-        result = fut.result()
+        p, item, t0 = pending.popleft()
+        result = item.result() if isinstance(item, Future) else item
         yield p, result, time.perf_counter() - t0
         nxt = next(it, None)
         if nxt is not None:
-            pending.append((nxt, executor.submit(parse_file, kind, str(nxt), match_id, detect_fights), time.perf_counter()))
+            pending.append((nxt, start(nxt), time.perf_counter()))
 
 
 def prepare_raw_schema(settings: Settings) -> None:
@@ -207,7 +258,9 @@ def load_files(
     try:
         with open_sink(settings) as sink:
             sink.ensure_schema()
-            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, window=max(2, 2 * jobs)):
+            loaded = sink.loaded_versions(kind)
+            window = max(2, 2 * jobs)
+            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, loaded, window):
                 res = _land(sink, kind, p, parsed, seconds)
                 results.append(res)
                 if on_result:
@@ -218,7 +271,9 @@ def load_files(
     return results
 
 
-def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure, seconds: float) -> FileResult:
+def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Skipped, seconds: float) -> FileResult:
+    if isinstance(parsed, Skipped):
+        return FileResult(str(path), kind, SKIPPED, seconds=seconds)
     if isinstance(parsed, Failure):
         if parsed.sha256 is not None and sink.is_loaded(parsed.sha256, kind):
             return FileResult(str(path), kind, SKIPPED, seconds=seconds)  # this very file is loaded already

@@ -568,3 +568,21 @@ def test_memory_does_not_grow_with_file_size(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert n == 24000
     assert peak < 6 * 2**20, peak
+
+
+def test_file_source_reads_and_hashes_a_file_once(tmp_path: Path) -> None:
+    data = os.urandom(3 * jsonstream.READ_SIZE + 5)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    whole = jsonstream.FileSource(path)
+    assert whole.read_all() == data and (whole.sha256, whole.size, whole.done) == (digest, len(data), True)
+    again = jsonstream.FileSource(path, data, digest)  # the bytes of a file read before: no second read
+    path.unlink()
+    assert b"".join(again.blocks()) == data and again.finish() == (digest, len(data))
+    path.write_bytes(data)
+    partly = jsonstream.FileSource(path)
+    first = next(partly.blocks())  # a parser that stopped after one block
+    assert len(first) == jsonstream.READ_SIZE and partly.size == len(first)
+    partly.close()
+    assert partly.finish() == (digest, len(data))  # reads only the rest
