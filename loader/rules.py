@@ -42,9 +42,7 @@ def _team(character: Mapping[str, Any]) -> int | None:
 
 def is_enemy(attacker: Mapping[str, Any] | None, victim: Mapping[str, Any] | None) -> bool:
     """Whether two telemetry Character objects are players of different, known teams."""
-    if type(attacker) is not dict and not isinstance(attacker, Mapping):  # (dict first: the detector's hot path)
-        return False
-    if type(victim) is not dict and not isinstance(victim, Mapping):
+    if not isinstance(attacker, Mapping) or not isinstance(victim, Mapping):
         return False
     if not (is_player(attacker.get("accountId")) and is_player(victim.get("accountId"))):
         return False

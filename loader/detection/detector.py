@@ -259,15 +259,15 @@ def _number(value: Any) -> float | None:
 class _Char:
     """A Character of one event: team, identity, location in metres (or None)."""
 
-    __slots__ = ("team", "account", "name", "x", "y", "obj")
+    __slots__ = ("team", "account", "name", "x", "y", "player")
 
     def __init__(self, obj: dict, team: int) -> None:
-        self.obj = obj  # the Character as the game wrote it: the rules read it
         self.team = team
         account = obj.get("accountId")
         name = obj.get("name")
         self.account = account if isinstance(account, str) else None
         self.name = name if isinstance(name, str) else None
+        self.player = rules.is_player(account)
         self.x = self.y = None
         loc = obj.get("location")
         if isinstance(loc, dict):
@@ -549,7 +549,9 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
 
     for g in members:
         e = evs[g]
-        if not rules.is_enemy(e.att.obj, e.vic.obj):
+        # rules.is_enemy: both players, teams known and different; a combat event's teams are
+        # known and different already (test_detector.py checks the two agree)
+        if not (e.att.player and e.vic.player):
             continue  # bots and NPCs are no part of the fight statistics
         if not players:
             start = e.t
