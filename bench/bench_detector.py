@@ -1,4 +1,4 @@
-"""Benchmark of ``loader.detector.detect_fights``: is its cost about linear in the events?
+"""Benchmark of ``loader.detection.detector.detect_fights``: is its cost about linear in the events?
 
 Not a test. For a few sizes N it times the detector on N and on 2N combat events and prints
 the time per run and the ratio time(2N) / time(N) (about 2 when the cost is linear; a detector
@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from loader.detector import detect_fights  # noqa: E402
+from loader.detection.detector import detect_fights  # noqa: E402
 
 T0 = datetime(2024, 5, 1, 18, 0, 0, tzinfo=timezone.utc)
 COMBAT = frozenset(["LogPlayerTakeDamage", "LogPlayerMakeGroggy", "LogPlayerKillV2"])

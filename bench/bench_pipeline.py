@@ -123,7 +123,7 @@ def bench_loader(args: argparse.Namespace) -> None:
     f2 = time.perf_counter() - t0
     rows.append(("F1 inflate only", f1, None))
     rows.append(("F2 inflate + orjson full parse", f2, None))
-    from loader.telemetry import parse_telemetry
+    from loader.formats.telemetry import parse_telemetry
 
     t0 = time.perf_counter()
     for p in tele:
@@ -190,7 +190,7 @@ def clone_history(db: str, target: int, population: str) -> int:
     match touches players whose whole history must be re-aggregated); ``grows`` suffixes
     them (``account.<hex>~<k>``), so each copy is played by its own 360 accounts, as a real
     site's player base grows with its history."""
-    from loader.schema import ALL_TABLES
+    from loader.formats.tables import ALL_TABLES
 
     suffixed = {"match_id": "c.new_match_id", "fight_id": "t.fight_id || '~' || c.k",
                 "load_id": "t.load_id || '~' || c.k", "file_sha256": "t.file_sha256 || '~' || c.k"}

@@ -8,7 +8,7 @@ committed) and times, on the same files in one run:
     F1      inflate only (zlib, 1 MiB chunks, bytes discarded)
     F2      inflate + orjson.loads of the whole array
     F2b     inflate + stdlib json.loads of the whole array
-    reader  loader.reader.iter_events(path, LOADER_EVENT_TYPES), every event consumed
+    reader  loader.formats.reader.iter_events(path, LOADER_EVENT_TYPES), every event consumed
 
 each in matches/s and MB/s of decompressed JSON (best of --repeat runs per file, summed
 over the files), with the reader's speed relative to F1 and F2 (a ratio > 1 means the reader
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loader.reader import LOADER_EVENT_TYPES, iter_events  # noqa: E402
+from loader.formats.reader import LOADER_EVENT_TYPES, iter_events  # noqa: E402
 
 REAL_FILE = Path("JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json")
 MB = 1_000_000

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.errors import PewstatsError
-from loader.sinks.base import Sink
 
 TARGETS = ("duckdb", "postgres")
 
@@ -83,12 +82,3 @@ class Settings:
             return f"duckdb:{self.duckdb_path}"
         return f"postgres://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
-
-def open_sink(settings: Settings) -> Sink:
-    if settings.target == "postgres":
-        from loader.sinks.postgres import PostgresSink
-
-        return PostgresSink(raw_schema=settings.raw_schema, **settings.pg_kwargs())
-    from loader.sinks.duckdb import DuckDBSink
-
-    return DuckDBSink(settings.duckdb_path, raw_schema=settings.raw_schema)

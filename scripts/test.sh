@@ -36,6 +36,6 @@ pewstats dbt build --warn-error
 pewstats dbt source freshness
 
 echo "== 3/3 sqlfluff lint"
-python -c "from loader.dbt import profiles_dir; profiles_dir()"
+python -c "from loader.pipeline.dbt import profiles_dir; profiles_dir()"
 sqlfluff lint models macros tests/generic tests/*.sql
 echo "all checks passed"

@@ -94,47 +94,29 @@ class Target:
                     env[f"PG{k.upper()}"] = str(v)
         return env
 
-    def pewstats(self, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
-        proc = subprocess.run(
-            [PYTHON, "-m", "loader", *args],
-            cwd=self.workdir,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+    def _run(self, what: str, cmd: list[str], cwd: Path, check: bool, timeout: float, tail: int | None = None):
+        proc = subprocess.run(cmd, cwd=cwd, env=self.env(), capture_output=True, text=True, timeout=timeout)
         if check and proc.returncode != 0:
-            raise AssertionError(f"pewstats {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+            out, err = (proc.stdout, proc.stderr) if tail is None else (proc.stdout[-2 * tail:], proc.stderr[-tail:])
+            raise AssertionError(f"{what} exited {proc.returncode}\n{out}\n{err}")
         return proc
+
+    def pewstats(self, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
+        return self._run(f"pewstats {' '.join(args)}", [PYTHON, "-m", "loader", *args], self.workdir, check, timeout)
 
     def dbt(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-        proc = subprocess.run(
-            [
-                PYTHON,
-                "-c",
-                "from dbt.cli.main import cli; cli()",
-                *args,
-                "--project-dir",
-                str(ROOT),
-                "--target-path",
-                str(self.workdir / "target"),
-                "--log-path",
-                str(self.workdir / "logs"),
-                "--target",
-                self.kind,
-            ],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(f"dbt {' '.join(args)} exited {proc.returncode}\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
-        return proc
+        cmd = [
+            PYTHON, "-c", "from dbt.cli.main import cli; cli()", *args,
+            "--project-dir", str(ROOT),
+            "--target-path", str(self.workdir / "target"),
+            "--log-path", str(self.workdir / "logs"),
+            "--target", self.kind,
+        ]
+        return self._run(f"dbt {' '.join(args)}", cmd, ROOT, check, timeout, tail=3000)
 
     def sink(self):
-        from loader.config import Settings, open_sink
+        from loader.config import Settings
+        from loader.landing import open_sink
 
         settings = Settings(
             target=self.kind,

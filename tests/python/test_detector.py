@@ -1,4 +1,4 @@
-"""Fight detection (``loader.detector``): every rule of docs/fight-detection.md on small
+"""Fight detection (``loader.detection.detector``): every rule of docs/fight-detection.md on small
 hand-built event lists in the real PUBG shape, the fixed defects, determinism, the output
 format, and the real complete telemetry file when PEWSTATS_SHARED_DATA is set. No database."""
 
@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from loader.detector import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loader import rules
+from loader.detection.detector import (
     DETECTOR_VERSION,
     FIGHT_KEYS,
     PARTICIPANT_KEYS,
+    _char,
     _cluster,
     _combat_events,
     detect_fights,
@@ -548,6 +553,27 @@ def plain_scan(evs) -> list[list[int]]:
             last = e.t
         out.append(members)
     return out
+
+
+game_character = st.fixed_dictionaries(
+    {},
+    optional={
+        "accountId": st.sampled_from(["account.0a1b", "account.", "ai.12", "", "Account.x", "accountx", None, 7]),
+        "teamId": st.sampled_from([0, 1, 2, 1.0, 2.5, True, False, None, "1", -3]),
+        "name": st.sampled_from(["Guard", "p1", ""]),
+    },
+)
+
+
+@given(attacker=game_character, victim=game_character)
+def test_the_detector_counts_exactly_the_enemy_rule(attacker: dict, victim: dict) -> None:
+    """A combat event's teams are known and different (the detector's own precondition); on
+    those, counting it when both sides are players is exactly loader.rules.is_enemy."""
+    a, v = _char(attacker), _char(victim)
+    if a is None or v is None or a.team == v.team:
+        return  # not a combat event
+    assert (a.player and v.player) == rules.is_enemy(attacker, victim)
+    assert a.player == rules.is_player(attacker.get("accountId"))
 
 
 @pytest.mark.parametrize("seed", range(60))

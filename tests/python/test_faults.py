@@ -3,6 +3,7 @@ mid-load, dbt interrupted mid-build, two loaders racing on the same files."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -10,12 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import psycopg
 import pytest
 
 from loader import exitcodes
-from loader.reader import full_parse
+from loader.formats.reader import full_parse
 from loader.synth import mutate_match, write_telemetry
 
 from conftest import pg_params
@@ -76,17 +78,24 @@ def prepare(target, small_season, tmp_path: Path):
     return m, v2
 
 
+@contextlib.contextmanager
+def loader_stopped_before_commit(target, v2: Path) -> Iterator[tuple[subprocess.Popen, int]]:
+    """A loader of v2 that got through every data table and waits for the ledger; yields it
+    and its backend's pid, then lets the ledger go."""
+    blocker = LedgerBlocker(target)
+    proc = start_loader(target, "--detect-fights", str(v2))
+    try:
+        yield proc, wait_for_blocked_loader(target)
+    finally:
+        blocker.release()
+
+
 def test_sigkill_mid_load_leaves_nothing_partial(pg_target, small_season, tmp_path: Path) -> None:
     m, v2 = prepare(pg_target, small_season, tmp_path)
     v1_counts = counts(pg_target, m.match_id)
-    blocker = LedgerBlocker(pg_target)
-    proc = start_loader(pg_target, "--detect-fights", str(v2))
-    try:
-        wait_for_blocked_loader(pg_target)
+    with loader_stopped_before_commit(pg_target, v2) as (proc, _pid):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        blocker.release()
     # the server rolls the dead client's transaction back once it notices the socket closed
     for _ in range(100):
         if not pg_target.query("select 1 from pg_stat_activity where application_name = 'pewstats-loader'"):
@@ -101,14 +110,9 @@ def test_sigkill_mid_load_leaves_nothing_partial(pg_target, small_season, tmp_pa
 def test_terminated_connection_gives_a_clear_error_and_retry_works(pg_target, small_season, tmp_path: Path) -> None:
     m, v2 = prepare(pg_target, small_season, tmp_path)
     v1_counts = counts(pg_target, m.match_id)
-    blocker = LedgerBlocker(pg_target)
-    proc = start_loader(pg_target, "--detect-fights", str(v2))
-    try:
-        pid = wait_for_blocked_loader(pg_target)
+    with loader_stopped_before_commit(pg_target, v2) as (proc, pid):
         pg_target.query("select pg_terminate_backend(%s)", (pid,))
         _, err = proc.communicate(timeout=60)
-    finally:
-        blocker.release()
     assert proc.returncode == exitcodes.INFRASTRUCTURE, err
     assert "Traceback" not in err
     line = [l for l in err.splitlines() if l.startswith("error: ")]

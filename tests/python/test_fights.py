@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from loader.detector import detect_fights, fights_to_ndjson
-from loader.fight_output import fight_id_for
-from loader.reader import full_parse
+from loader.detection.detector import detect_fights, fights_to_ndjson
+from loader.formats.fights import fight_id_for
+from loader.formats.reader import full_parse
 
 
 def raw_count(target, table: str, match_id: str | None = None) -> int:

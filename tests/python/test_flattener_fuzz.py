@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader import schema
-from loader.detector import detect_fights
+from loader.formats import tables as schema
+from loader.detection.detector import detect_fights
 from loader.errors import BadInputError
-from loader.fight_output import fights_to_rows
-from loader.telemetry import parse_telemetry
+from loader.formats.fights import FightRows, check_fight
+from loader.formats.telemetry import parse_telemetry
 
 MATCH = "match.bro.official.pc-2018-30.steam.squad.eu.2025.07.12.17.0fd3b2c4-aaaa-4bbb-8ccc-123456789abc"
 MATCH_ID = MATCH.rsplit(".", 1)[-1]
@@ -245,19 +245,24 @@ def test_flattener_accepts_exactly_or_refuses_in_one_line(tmp_path: Path, events
     for index, e in enumerate(events, start=len(base_events())):
         table = next(t for t in schema.TELEMETRY_TABLES if t.name == tables[e["_T"]])
         row = next(r for r in landed[table.name] if r[1] == index)
-        assert len(row) == len(table.columns) - 2
+        assert len(row) == table.row_width == len(table.columns) - 2
         by_column = dict(zip(table.column_names, row))
         for who in ("attacker", "victim", "killer", "finisher", "dbnomaker"):
             key = {"dbnomaker": "dBNOMaker"}.get(who, who)
             if f"{who}__name" in by_column:
                 expected = character_expectation(e.get(key, MISSING))
-                got = tuple(by_column[f"{who}__{c}"] for c, _ in schema.CHARACTER_FIELDS[:8])
+                got = tuple(by_column[f"{who}__{c.name}"] for c in schema.CHARACTER.fields[:8])
                 assert got == expected, (who, got, expected)
         if e["_T"] == "LogPlayerTakeDamage" and e.get("damage") is not None:
             assert by_column["damage"] == "%.6f" % e["damage"]
-    # the detector takes whatever the flattener accepts, and its output lands
+    # the detector takes whatever the flattener accepts, and its output lands: handed over
+    # directly (load telemetry --detect-fights) and as a fight file's lines (load fights)
     fights = detect_fights(batch.match_id, batch.combat_events)
-    fights_to_rows(enumerate(fights, start=1), expected_matches=[batch.match_id])
+    direct, from_file = FightRows([batch.match_id]), FightRows([batch.match_id])
+    for number, fight in enumerate(fights, start=1):
+        direct.add(fight, number)
+        from_file.add(check_fight(json.loads(json.dumps(fight))), number)
+    assert direct.batch("sha", 0) == from_file.batch("sha", 0)
 
 
 def _must_refuse(e: dict) -> bool:

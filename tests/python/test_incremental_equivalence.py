@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from loader.detector import detect_fights, fights_to_ndjson
-from loader.reader import full_parse
+from loader.detection.detector import detect_fights, fights_to_ndjson
+from loader.formats.reader import full_parse
 from loader.synth import generate_season, mutate_match, write_telemetry
 
 MARTS = ["player_damage_stats", "player_weapon_stats", "player_fight_stats", "fights", "fight_teams", "fight_participants"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from loader.reader import full_parse
+from loader.formats.reader import full_parse
 from loader.synth import generate_match_events, mutate_match, write_telemetry
 
 COMBAT = {
@@ -151,3 +151,52 @@ def test_awkward_names_round_trip(any_target, tmp_path: Path) -> None:
         for r in any_target.query(f'select character__name from "{any_target.raw_schema}".log_match_start_characters')
     }
     assert set(names) <= got
+
+
+def test_a_loaded_file_is_not_parsed_again_and_each_file_is_read_once(duck_target, small_season, tmp_path: Path, monkeypatch) -> None:
+    """A file already loaded is told by its hash, without parsing it; a new version of the same
+    size is read (and hashed) once, before parsing, and the parser gets those bytes."""
+    import hashlib
+
+    from loader.config import Settings
+    from loader.pipeline import load as pipeline_load
+
+    raw = gzip.decompress(small_season[0].telemetry_path.read_bytes())
+    start = next(e for e in json.loads(raw) if e["_T"] == "LogMatchStart")
+    name = next(c["character"]["name"] for c in start["characters"] if c["character"]["name"].isascii())
+    end = raw.index(b'"_T":"LogMatchStart"')  # change the name in LogMatchStart (every event's _T is last)
+    at = raw.index(b'"name":' + json.dumps(name).encode(), raw.rindex(b'"_T":', 0, end), end) + len('"name":"')
+    same_size = raw[:at] + (b"Q" if raw[at:at + 1] != b"Q" else b"R") + raw[at + 1:]
+    v1, v2 = tmp_path / "v1" / "match.json", tmp_path / "v2" / "match.json"
+    for path, data in ((v1, raw), (v2, same_size)):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    assert len(same_size) == len(raw) and same_size != raw
+
+    calls: list[tuple] = []
+    real_parse = pipeline_load.parse_file
+    monkeypatch.setattr(pipeline_load, "parse_file", lambda *args: calls.append(args) or real_parse(*args))
+    settings = Settings(target="duckdb", raw_schema="raw", duckdb_path=duck_target.duckdb_path)
+
+    def load(path: Path) -> list[str]:
+        calls.clear()
+        return [r.status for r in pipeline_load.load_files(settings, "telemetry", [path], jobs=1)]
+
+    assert load(v1) == ["loaded"] and len(calls) == 1 and len(calls[0]) == 4  # the parser read the file
+    assert load(v1) == ["skipped"] and calls == []  # told by its hash: not parsed
+    assert load(v2) == ["loaded"] and len(calls) == 1
+    assert calls[0][4:] == (same_size, hashlib.sha256(same_size).hexdigest())  # read here once, parsed from memory
+    rows = duck_target.query('select file_path, status, file_sha256, file_bytes from "raw".loaded_files order by loaded_at')
+    assert rows == [
+        (str(v1), "superseded", hashlib.sha256(raw).hexdigest(), len(raw)),
+        (str(v2), "loaded", hashlib.sha256(same_size).hexdigest(), len(raw)),
+    ]
+    renamed = same_size[at:at + len(name)].decode()
+    landed = {
+        row[0]
+        for table, column in (("log_player_take_damage", "attacker__name"), ("log_player_take_damage", "victim__name"),
+                              ("log_player_make_groggy", "victim__name"), ("log_player_kill_v2", "victim__name"),
+                              ("log_match_start_characters", "character__name"))
+        for row in duck_target.query(f'select {column} from "raw".{table}')
+    }
+    assert renamed != name and renamed in landed  # the rows are the new version's

@@ -1,4 +1,4 @@
-"""The telemetry file reader (loader.reader): exact agreement with a full orjson parse, errors.
+"""The telemetry file reader (loader.formats.reader): exact agreement with a full orjson parse, errors.
 
 No database needed. The real PUBG files come from PEWSTATS_SHARED_DATA (CI sets it to
 ../shared/data/pubg, relative to the repository); without it those tests are skipped.
@@ -22,16 +22,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import loader.reader as reader
+import loader.formats.jsonstream as jsonstream
 from loader.errors import BadInputError
-from loader.reader import (
+from loader.formats.jsonstream import open_json_stream
+from loader.formats.reader import (
     COMBAT_EVENT_TYPES,
     LOADER_EVENT_TYPES,
     ReadStats,
     TelemetryEvent,
     full_parse,
     iter_events,
-    open_json_stream,
     read_events,
 )
 
@@ -93,13 +93,13 @@ def outcome(path: Path, wanted: frozenset[str]) -> list[tuple[int, str, dict]] |
 @contextlib.contextmanager
 def small_chunks(read_size: int, chunk_size: int | None = None) -> Iterator[None]:
     """Make the reader work on tiny chunks, to exercise every chunk-boundary case."""
-    saved = reader.READ_SIZE, reader.CHUNK_SIZE
-    reader.READ_SIZE = read_size
-    reader.CHUNK_SIZE = chunk_size or read_size
+    saved = jsonstream.READ_SIZE, jsonstream.CHUNK_SIZE
+    jsonstream.READ_SIZE = read_size
+    jsonstream.CHUNK_SIZE = chunk_size or read_size
     try:
         yield
     finally:
-        reader.READ_SIZE, reader.CHUNK_SIZE = saved
+        jsonstream.READ_SIZE, jsonstream.CHUNK_SIZE = saved
 
 
 def write(path: Path, data: bytes, layers: int = 0) -> Path:
@@ -568,3 +568,21 @@ def test_memory_does_not_grow_with_file_size(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert n == 24000
     assert peak < 6 * 2**20, peak
+
+
+def test_file_source_reads_and_hashes_a_file_once(tmp_path: Path) -> None:
+    data = os.urandom(3 * jsonstream.READ_SIZE + 5)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    whole = jsonstream.FileSource(path)
+    assert whole.read_all() == data and (whole.sha256, whole.size, whole.done) == (digest, len(data), True)
+    again = jsonstream.FileSource(path, data, digest)  # the bytes of a file read before: no second read
+    path.unlink()
+    assert b"".join(again.blocks()) == data and again.finish() == (digest, len(data))
+    path.write_bytes(data)
+    partly = jsonstream.FileSource(path)
+    first = next(partly.blocks())  # a parser that stopped after one block
+    assert len(first) == jsonstream.READ_SIZE and partly.size == len(first)
+    partly.close()
+    assert partly.finish() == (digest, len(data))  # reads only the rest

@@ -93,7 +93,7 @@ def test_run_end_to_end_with_a_bad_file(any_target, small_season, tmp_path: Path
 def test_concurrent_run_is_refused(any_target, small_season, tmp_path: Path) -> None:
     make_inbox(tmp_path, small_season[:1])
     if any_target.kind == "postgres":
-        from loader.sinks.postgres import advisory_key
+        from loader.landing.locks import advisory_key
 
         holder = psycopg.connect(host="127.0.0.1", user="postgres", dbname=any_target.database, autocommit=True)
         holder.execute("select pg_advisory_lock(%s)", (advisory_key(f"pewstats:run:{any_target.raw_schema}"),))

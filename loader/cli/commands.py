@@ -1,4 +1,5 @@
-"""The ``pewstats`` command line."""
+"""The ``pewstats`` command line: each command parses its options and calls one function of
+``loader.pipeline`` (the load commands also hand it the result printer)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import click
 
 from loader import exitcodes
-from loader.config import Settings, open_sink
-from loader.errors import BadInputError, InfrastructureError, PewstatsError
+from loader.config import Settings
+from loader.errors import InfrastructureError, PewstatsError
 
 target_option = click.option(
     "--target",
@@ -31,6 +32,11 @@ duckdb_option = click.option(
 )
 
 
+def target_options(command):  # type: ignore[no-untyped-def]
+    """--target, --raw-schema and --duckdb-path: where every loader command works."""
+    return target_option(raw_schema_option(duckdb_option(command)))
+
+
 def settings_from(target: str, raw_schema: str, duckdb_path: str) -> Settings:
     return Settings.from_env(target=target, raw_schema=raw_schema, duckdb_path=duckdb_path)
 
@@ -46,23 +52,14 @@ def load() -> None:
 
 
 def _load_command(kind: str, paths: tuple[str, ...], settings: Settings, jobs: int, match_id: str | None = None, detect: bool = False) -> None:
-    from loader.load import default_jobs, discover, is_interactive, load_paths, make_executor
-    from loader.report import ResultPrinter
+    from loader.cli.report import ResultPrinter, is_interactive
+    from loader.pipeline.load import discover, load_files
 
     files = discover(paths)
     if not files:
         raise click.UsageError("no files found under the paths given")
-    jobs = jobs or default_jobs()
-    executor = make_executor(min(jobs, len(files)))
-    try:
-        with open_sink(settings) as sink:
-            with ResultPrinter(len(files), interactive=is_interactive()) as printer:
-                results = load_paths(
-                    sink, kind, files, match_id=match_id, detect_fights=detect, executor=executor, jobs=jobs, on_result=printer
-                )
-    finally:
-        if executor is not None:
-            executor.shutdown()
+    with ResultPrinter(len(files), interactive=is_interactive()) as printer:
+        results = load_files(settings, kind, files, match_id=match_id, detect_fights=detect, jobs=jobs, on_result=printer)
     failed = sum(r.status == "failed" for r in results)
     loaded = sum(r.status == "loaded" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
@@ -81,20 +78,18 @@ jobs_option = click.option(
 @click.option("--match-id", help="Match id to use instead of LogMatchDefinition's (one file only).")
 @click.option("--detect-fights", is_flag=True, help="Also detect fights and land them in the same transaction.")
 @jobs_option
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def load_telemetry(paths: tuple[str, ...], match_id: str | None, detect_fights: bool, jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Telemetry files (.json, .json.gz, double gzip; directories recursively)."""
     _load_command("telemetry", paths, settings_from(target, raw_schema, duckdb_path), jobs, match_id, detect_fights)
 
 
+# `load matches` and `load fights` are alike but for their kind: one function each, so that
+# each has its own help text and signature in click
 @load.command("matches")
 @click.argument("paths", nargs=-1, required=True)
 @jobs_option
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def load_matches(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """PUBG API match objects (data + included)."""
     _load_command("matches", paths, settings_from(target, raw_schema, duckdb_path), jobs)
@@ -103,24 +98,21 @@ def load_matches(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str
 @load.command("fights")
 @click.argument("paths", nargs=-1, required=True)
 @jobs_option
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def load_fights(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Fight-detection output (NDJSON, one fight per line, participants embedded)."""
     _load_command("fights", paths, settings_from(target, raw_schema, duckdb_path), jobs)
 
 
 @main.command("init")
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
     """Create the raw schema and its tables if they are missing (every load does this too;
     run it once as the loader role so that role owns them)."""
+    from loader.pipeline.load import prepare_raw_schema
+
     settings = settings_from(target, raw_schema, duckdb_path)
-    with open_sink(settings) as sink:
-        sink.ensure_schema()
+    prepare_raw_schema(settings)
     click.echo(f"raw tables ready in schema {raw_schema!r} ({settings.describe()})", err=True)
 
 
@@ -129,23 +121,12 @@ def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
 def detect_fights_cmd(paths: tuple[str, ...], out: str) -> None:
     """Detect team fights in telemetry files and write NDJSON fights."""
-    from loader.detector import detect_fights, fights_to_ndjson
-    from loader.load import discover
-    from loader.telemetry import parse_telemetry
+    from loader.pipeline.detect import detect_files
+    from loader.pipeline.load import discover
 
-    failed = 0
     stream = sys.stdout.buffer if out == "-" else open(out, "wb")
     try:
-        for p in discover(paths):
-            try:
-                batch = parse_telemetry(p, keep_combat_events=True)
-            except BadInputError as exc:
-                click.echo(f"error: {p}: {exc}", err=True)
-                failed += 1
-                continue
-            fights = detect_fights(batch.match_id, batch.combat_events)
-            stream.write(fights_to_ndjson(fights))
-            click.echo(f"detected {p} match={batch.match_id} fights={len(fights)}", err=True)
+        failed = detect_files(discover(paths), stream, log=lambda line: click.echo(line, err=True))
     finally:
         if stream is not sys.stdout.buffer:
             stream.close()
@@ -169,12 +150,10 @@ def synth(matches: int, seed: int, out: str, scale: float, start_index: int) -> 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def dbt(dbt_args: tuple[str, ...], target: str, raw_schema: str, duckdb_path: str) -> None:
     """Run dbt on this project with the pewstats profile (e.g. `pewstats dbt build`)."""
-    from loader.dbt import invoke
+    from loader.pipeline.dbt import invoke
 
     result = invoke(list(dbt_args), settings_from(target, raw_schema, duckdb_path))
     sys.exit(exitcodes.OK if result.success else exitcodes.DBT_FAILED)
@@ -203,9 +182,7 @@ def entry() -> None:
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Prometheus textfile to write (e.g. /var/lib/node_exporter/textfile/pewstats.prom).")
 @jobs_option
-@target_option
-@raw_schema_option
-@duckdb_option
+@target_options
 def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no_detect_fights: bool, summary_path: Path,
             metrics_path: Path | None, jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Load every new file from the inbox, then dbt build. What cron calls.
@@ -214,13 +191,11 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
     3 infrastructure error, 4 dbt failed (a model error or a failing data test),
     5 another run holds the lock.
     """
-    from loader.load import is_interactive
-    from loader.report import ResultPrinter
-    from loader.run import run
+    from loader.cli.report import ResultPrinter, is_interactive
+    from loader.pipeline.run import pending_files, run
 
     settings = settings_from(target, raw_schema, duckdb_path)
-    pending = sum(1 for k in ("telemetry", "matches", "fights") for p in (inbox / k).rglob("*") if p.is_file()) if inbox.is_dir() else 0
-    with ResultPrinter(pending, interactive=is_interactive()) as printer:
+    with ResultPrinter(pending_files(inbox), interactive=is_interactive()) as printer:
         summary = run(
             settings, inbox, archive, quarantine, full_refresh=full_refresh, detect_fights=not no_detect_fights,
             jobs=jobs, summary_path=summary_path, metrics_path=metrics_path, on_result=printer,
@@ -243,6 +218,6 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
 @click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=".pewstats/demo", show_default=True)
 def demo(matches: int, seed: int, scale: float, workdir: Path) -> None:
     """Synthesise a small season, load it, detect fights, dbt build on DuckDB, show the results."""
-    from loader.demo import run_demo
+    from loader.pipeline.demo import run_demo
 
     sys.exit(run_demo(workdir, matches=matches, seed=seed, scale=scale))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from loader.config import Settings, project_dir
+from loader.errors import InfrastructureError
 
 
 def profiles_dir() -> Path:
@@ -48,3 +50,30 @@ def invoke(args: list[str], settings: Settings):  # -> dbtRunnerResult
     if "--target" not in full and "-t" not in full and args and args[0] not in ("deps", "clean"):
         full += ["--target", settings.target]
     return dbtRunner().invoke(full)
+
+
+def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False) -> dict[str, Any]:
+    """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
+    args = ["build"]
+    if quiet:  # errors only (the demo prints its own summary)
+        args.append("--quiet")
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", select]
+    res = invoke(args, settings)
+    out: dict[str, Any] = {"success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0}
+    if res.exception is not None:
+        raise InfrastructureError(f"dbt could not run: {str(res.exception).strip().splitlines()[0]}")
+    for node_result in getattr(res.result, "results", []) or []:
+        out["nodes"] += 1
+        status = str(node_result.status).lower()
+        resource = node_result.node.resource_type
+        resource = getattr(resource, "value", resource)
+        if status in ("fail", "error") and resource in ("test", "unit_test"):
+            out["tests_failed"] += 1
+        elif status == "error":
+            out["models_failed"] += 1
+        elif status == "warn":
+            out["warnings"] += 1
+    return out

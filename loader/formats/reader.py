@@ -1,8 +1,8 @@
-"""Telemetry file reader: bytes, gzip and JSON framing, nothing about the database.
+"""Telemetry file reader: JSON framing of the event array, nothing about the database.
 
 A telemetry file is one JSON array of event objects (``"_T"`` = event type, ``"_D"`` =
-timestamp). It may be plain JSON, gzip, or gzip of gzip; the layers are detected from the
-content (the gzip magic ``1f 8b``), never from the file name.
+timestamp). It may be plain JSON, gzip, or gzip of gzip (``loader.formats.jsonstream`` reads
+the file once, hashes it and removes the layers, detected from the content).
 
 ``iter_events`` streams the decompressed JSON in chunks of about 1 MiB and hands out only the
 events whose type is wanted, parsed with ``orjson``; other events are delimited and checked
@@ -58,27 +58,20 @@ test_reader.py`` checks with hypothesis that every other malformation is rejecte
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
-import zlib
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import and_, not_
-from os import PathLike
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import orjson
 
 from loader.errors import BadInputError
+from loader.formats.jsonstream import Source, as_source, json_chunks, open_json_stream
 
 COMBAT_EVENT_TYPES: frozenset[str] = frozenset({"LogPlayerTakeDamage", "LogPlayerMakeGroggy", "LogPlayerKillV2"})
 LOADER_EVENT_TYPES: frozenset[str] = COMBAT_EVENT_TYPES | frozenset({"LogMatchDefinition", "LogMatchStart", "LogPlayerKill"})
 
-READ_SIZE = 1 << 20  # bytes read from the file at a time
-CHUNK_SIZE = 1 << 20  # most decompressed bytes produced per inflate call
-GZIP_MAGIC = b"\x1f\x8b"
-MAX_GZIP_LAYERS = 2
 ORJSON_MAX_DEPTH = 1024  # orjson accepts 1024 nested arrays/objects and rejects 1025
 _MAX_EVENT_DEPTH = ORJSON_MAX_DEPTH - 1  # the events array is one level
 _TAILS_LIMIT = 64  # distinct tails of unwanted events ('"_T":"LogX"') remembered per file
@@ -101,148 +94,7 @@ class ReadStats:
     sha256: str = ""  # hex sha256 of the file's bytes on disk
 
 
-# ----------------------------------------------------------------------------------------
-# bytes on disk -> decompressed chunks
-
-
-def _file_blocks(path: str | PathLike, stats: ReadStats | None) -> Iterator[bytes]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(READ_SIZE)
-            if not block:
-                break
-            digest.update(block)
-            size += len(block)
-            if stats is not None:
-                stats.compressed_bytes = size
-            yield block
-    if stats is not None:
-        stats.compressed_bytes = size
-        stats.sha256 = digest.hexdigest()
-
-
-def _peek(chunks: Iterator[bytes], n: int) -> tuple[bytes, Iterator[bytes]]:
-    """The first n bytes (fewer at the end of the data) and an iterator over all chunks."""
-    seen: list[bytes] = []
-    have = 0
-    for chunk in chunks:
-        if chunk:
-            seen.append(chunk)
-            have += len(chunk)
-            if have >= n:
-                break
-    return b"".join(seen)[:n], chain(seen, chunks)
-
-
-def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Inflate one gzip layer: one or more concatenated members (zero padding after a member
-    is allowed, like the gzip module); at most CHUNK_SIZE bytes come out per step."""
-    inflater = zlib.decompressobj(31)
-    in_member = True
-    rest = b""  # bytes after a finished member: the start of another member, zeros, or garbage
-    try:
-        for chunk in chunks:
-            while chunk:
-                if not in_member:
-                    rest += chunk
-                    chunk = b""
-                    if len(rest) < 2:
-                        break
-                    if rest[:2] != GZIP_MAGIC:
-                        if rest.strip(b"\0"):
-                            raise BadInputError("corrupt gzip data: trailing bytes after the gzip stream")
-                        rest = b""
-                        break
-                    chunk, rest = rest, b""
-                    inflater = zlib.decompressobj(31)
-                    in_member = True
-                out = inflater.decompress(chunk, CHUNK_SIZE)
-                if out:
-                    yield out
-                while not inflater.eof and (inflater.unconsumed_tail or len(out) == CHUNK_SIZE):
-                    tail = inflater.unconsumed_tail
-                    out = inflater.decompress(tail, CHUNK_SIZE)
-                    if out:
-                        yield out
-                    elif not tail:
-                        break
-                if inflater.eof:
-                    in_member = False
-                    chunk = inflater.unused_data
-                else:
-                    chunk = b""
-    except zlib.error as exc:
-        raise BadInputError(f"corrupt gzip data: {exc}") from None
-    if in_member:
-        raise BadInputError("truncated gzip stream")
-    if rest.strip(b"\0"):
-        raise BadInputError("corrupt gzip data: trailing bytes after the gzip stream")
-
-
-def _json_chunks(path: str | PathLike, stats: ReadStats | None = None) -> Iterator[bytes]:
-    """Decompressed chunks of the file: 0, 1 or 2 gzip layers, detected by magic bytes."""
-    chunks: Iterator[bytes] = _file_blocks(path, stats)
-    head, chunks = _peek(chunks, 2)
-    if not head:
-        raise BadInputError("empty file")
-    layers = 0
-    while head == GZIP_MAGIC:
-        if layers == MAX_GZIP_LAYERS:
-            raise BadInputError(f"more than {MAX_GZIP_LAYERS} gzip layers")
-        layers += 1
-        chunks = _gunzip(chunks)
-        head, chunks = _peek(chunks, 2)
-        if not head:
-            raise BadInputError("empty gzip content: the gzip stream decompresses to 0 bytes")
-    return chunks
-
-
-class _ChunkStream(io.RawIOBase):
-    """A read-only binary stream over an iterator of chunks."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buf = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:  # type: ignore[override]
-        while not self._buf:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._buf = chunk
-        n = min(len(b), len(self._buf))
-        b[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
-
-    def readall(self) -> bytes:
-        parts = [self._buf]
-        parts.extend(self._chunks)
-        self._buf = b""
-        return b"".join(parts)
-
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-        super().close()
-
-
-def open_json_stream(path: str | PathLike) -> BinaryIO:
-    """The file's JSON bytes as a stream, with 0, 1 or 2 gzip layers removed.
-
-    Raises BadInputError for an empty file, an empty gzip stream, corrupt or truncated gzip
-    data (the last two while reading).
-    """
-    return io.BufferedReader(_ChunkStream(iter(_json_chunks(path))), CHUNK_SIZE)  # type: ignore[return-value]
-
-
-def full_parse(path: str | PathLike) -> list[dict]:
+def full_parse(path: Source) -> list[dict]:
     """Reference reader: decompress everything, ``orjson.loads`` it, return the list."""
     with open_json_stream(path) as stream:
         text = stream.read()
@@ -579,13 +431,17 @@ class _Reader:
 
     # -- states ------------------------------------------------------------------------
 
-    def _start(self) -> None:
+    def _next_byte(self) -> tuple[bytes, int, int]:
+        """Skip whitespace: the buffer, the position reached and the byte there (or _NeedMore)."""
         buf = self.buf
         pos = _SKIP_WS(buf, self.pos).end()
         self.pos = pos
         if pos >= len(buf):
             raise _NeedMore
-        c = buf[pos]
+        return buf, pos, buf[pos]
+
+    def _start(self) -> None:
+        buf, pos, c = self._next_byte()
         if c == 0x5B:
             self.pos = pos + 1
             self.state = _S_FIRST
@@ -598,12 +454,7 @@ class _Reader:
         raise BadInputError(f"not JSON: unexpected byte 0x{c:02x} at byte offset {self.where(pos)}")
 
     def _first(self) -> None:
-        buf = self.buf
-        pos = _SKIP_WS(buf, self.pos).end()
-        self.pos = pos
-        if pos >= len(buf):
-            raise _NeedMore
-        c = buf[pos]
+        _buf, pos, c = self._next_byte()
         if c == 0x5D:
             self.pos = pos + 1
             self.state = _S_END
@@ -893,7 +744,7 @@ class _Reader:
 
 
 def iter_events(
-    path: str | PathLike,
+    path: Source,
     wanted: frozenset[str] = LOADER_EVENT_TYPES,
     stats: ReadStats | None = None,
 ) -> Iterator[TelemetryEvent]:
@@ -907,13 +758,20 @@ def iter_events(
         stats = ReadStats()
     wanted = frozenset(wanted)
 
+    source = as_source(path)
+
     def generate() -> Iterator[TelemetryEvent]:
-        yield from _Reader(_json_chunks(path, stats), wanted, stats).run()
+        try:
+            yield from _Reader(json_chunks(source), wanted, stats).run()
+        finally:
+            stats.compressed_bytes = source.size
+            if source.done:
+                stats.sha256 = source.sha256
 
     return generate()
 
 
-def read_events(path: str | PathLike, wanted: frozenset[str] = LOADER_EVENT_TYPES) -> tuple[list[TelemetryEvent], ReadStats]:
+def read_events(path: Source, wanted: frozenset[str] = LOADER_EVENT_TYPES) -> tuple[list[TelemetryEvent], ReadStats]:
     """All wanted events as a list, with the read statistics."""
     stats = ReadStats()
     events = list(iter_events(path, wanted, stats))

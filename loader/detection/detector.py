@@ -51,12 +51,13 @@ Clustering (linear cost)
 Statistics
     Computed from the events assigned to the engagement only, so each event counts in at most
     one fight (the existing code recounted every event of the time window: overlapping fights
-    counted kills twice). NPCs and bots are removed: a character is a *player* when its
+    counted kills twice). NPCs and bots are removed (``loader.rules``, the rules the marts use
+    too): a character is a *player* when its
     ``accountId`` starts with ``account.`` (bots have ``ai.…``, NPCs such as Commander, Guard,
     Pillar, SkySoldier, Soldier, PillarSoldier and ZombieSoldier an empty or missing id). Names
     are not looked at: a real account may be called ``Guard``, and the stats marts use the
     same rule, so a fight participant is always a player of the marts. An assigned event enters the statistics only when **both** sides are players
-    (the stats contract's "enemy" rule): a player's kills, knocks and damage against bots or
+    (the stats contract's "enemy" rule, ``rules.is_enemy``): a player's kills, knocks and damage against bots or
     NPCs are not fight statistics. The players seen are those of these counted events, and the
     fight's teams are their teams. An engagement with no counted event, or fewer than two player
     teams, is simply not a fight (never an error).
@@ -129,6 +130,8 @@ from heapq import heappop, heappush
 from typing import Any, Iterable
 
 import orjson
+
+from loader import rules
 
 __all__ = [
     "DETECTOR_VERSION",
@@ -264,9 +267,7 @@ class _Char:
         name = obj.get("name")
         self.account = account if isinstance(account, str) else None
         self.name = name if isinstance(name, str) else None
-        self.player = (
-            self.account is not None and self.account.startswith("account.")
-        )
+        self.player = rules.is_player(account)
         self.x = self.y = None
         loc = obj.get("location")
         if isinstance(loc, dict):
@@ -548,6 +549,8 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
 
     for g in members:
         e = evs[g]
+        # rules.is_enemy: both players, teams known and different; a combat event's teams are
+        # known and different already (test_detector.py checks the two agree)
         if not (e.att.player and e.vic.player):
             continue  # bots and NPCs are no part of the fight statistics
         if not players:

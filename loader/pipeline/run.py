@@ -1,6 +1,7 @@
 """``pewstats run``: what cron calls. Load the inbox, build with dbt, report.
 
-One run at a time (a PostgreSQL advisory lock, or a lock file beside the DuckDB file).
+One run at a time (``loader.landing.locks``: a PostgreSQL advisory lock, or a lock file
+beside the DuckDB file).
 Files that loaded (or were already loaded) move to the archive, failed ones to the
 quarantine with a ``.reason`` note beside them. Then ``dbt build`` runs through dbt's
 programmatic runner, and the run writes a JSON summary and Prometheus metrics in the
@@ -9,27 +10,30 @@ node-exporter textfile format.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable
 
 from loader import exitcodes
-from loader.config import Settings, open_sink
-from loader.errors import InfrastructureError, PewstatsError
-from loader.load import FileResult, default_jobs, discover, load_paths, make_executor
+from loader.config import Settings
+from loader.errors import InfrastructureError
+from loader.landing.locks import RunLocked, run_lock
+from loader.pipeline.dbt import dbt_build
+from loader.pipeline.load import FileResult, default_jobs, discover, load_files
 
 INBOX_KINDS = ("matches", "telemetry", "fights")  # match objects first: telemetry then finds its bucket
 
 
-class RunLocked(PewstatsError):
-    """Another run holds the lock."""
+def pending_files(inbox: Path) -> int:
+    """Files waiting in the inbox (for the progress bar)."""
+    if not inbox.is_dir():
+        return 0
+    return sum(1 for k in INBOX_KINDS for p in (inbox / k).rglob("*") if p.is_file())
 
 
 @dataclass
@@ -53,35 +57,6 @@ class RunSummary:
     error: str | None = None
     last_success_at: str | None = None
     failed_files: list[dict[str, str]] = field(default_factory=list)
-
-
-@contextmanager
-def run_lock(settings: Settings) -> Iterator[None]:
-    """Hold the one-run-at-a-time lock for the duration of the block, or raise RunLocked."""
-    if settings.target == "postgres":
-        from loader.sinks.postgres import advisory_key, connect
-
-        conn = connect(**settings.pg_kwargs(), autocommit=True)
-        key = advisory_key(f"pewstats:run:{settings.raw_schema}")
-        try:
-            (got,) = conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()
-            if not got:
-                raise RunLocked(f"another pewstats run holds the lock on {settings.describe()}; this run did nothing")
-            yield
-        finally:
-            conn.close()  # the session lock ends with the session
-        return
-    lock_path = Path(str(settings.duckdb_path) + ".run.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunLocked(f"another pewstats run holds {lock_path}; this run did nothing") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _move(path: Path, inbox: Path, dest_root: Path, reason: str | None = None) -> None:
@@ -111,21 +86,9 @@ def load_inbox(
         files = discover([folder]) if folder.is_dir() else []
         if not files:
             continue
-        executor = make_executor(min(jobs, len(files)))
-        try:
-            with open_sink(settings) as sink:
-                kind_results = load_paths(
-                    sink,
-                    kind,
-                    files,
-                    detect_fights=detect_fights and kind == "telemetry",
-                    executor=executor,
-                    jobs=jobs,
-                    on_result=on_result,
-                )
-        finally:
-            if executor is not None:
-                executor.shutdown()
+        kind_results = load_files(
+            settings, kind, files, detect_fights=detect_fights and kind == "telemetry", jobs=jobs, on_result=on_result
+        )
         for res in kind_results:
             p = Path(res.path)
             if res.status == "failed":
@@ -134,35 +97,6 @@ def load_inbox(
                 _move(p, inbox, archive)
         results.extend(kind_results)
     return results
-
-
-def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False) -> dict[str, Any]:
-    """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
-    from loader.dbt import invoke
-
-    args = ["build"]
-    if quiet:  # errors only (the demo prints its own summary)
-        args.append("--quiet")
-    if full_refresh:
-        args.append("--full-refresh")
-    if select:
-        args += ["--select", select]
-    res = invoke(args, settings)
-    out: dict[str, Any] = {"success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0}
-    if res.exception is not None:
-        raise InfrastructureError(f"dbt could not run: {str(res.exception).strip().splitlines()[0]}")
-    for node_result in getattr(res.result, "results", []) or []:
-        out["nodes"] += 1
-        status = str(node_result.status).lower()
-        resource = node_result.node.resource_type
-        resource = getattr(resource, "value", resource)
-        if status in ("fail", "error") and resource in ("test", "unit_test"):
-            out["tests_failed"] += 1
-        elif status == "error":
-            out["models_failed"] += 1
-        elif status == "warn":
-            out["warnings"] += 1
-    return out
 
 
 def previous_success(summary_path: Path | None) -> str | None:

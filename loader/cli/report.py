@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
-from loader.load import FileResult
+from loader.pipeline.load import FileResult
 
 PROGRESS_BAR_MIN_FILES = 4
 
@@ -36,3 +37,7 @@ class ResultPrinter:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from loader import exitcodes
-from loader.config import Settings, open_sink
-from loader.run import run
-from loader.sinks.duckdb import quote_ident
+from loader.config import Settings
+from loader.landing import open_sink
+from loader.pipeline.run import run
+from loader.landing.duckdb import quote_ident
 
 TOP_DAMAGE = """
 select player_name, sum(total_damage) as damage, sum(total_hits) as hits, max(matches) as matches

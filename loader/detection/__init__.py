@@ -1,0 +1,1 @@
+"""Fight detection from telemetry events (pure: no files, no database)."""

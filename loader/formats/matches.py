@@ -1,0 +1,105 @@
+"""The PUBG API match object (``data`` + ``included``): one match row and its participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from loader.errors import BadInputError
+from loader.formats import tables
+from loader.formats.convert import to_text
+from loader.formats.jsonstream import Source, as_source, read_json_bytes
+from loader.formats.rows import BUILDERS, build_roster
+
+_BUILD_MATCH = BUILDERS[tables.MATCHES.name]
+_BUILD_PARTICIPANT = BUILDERS[tables.MATCH_PARTICIPANTS.name]
+_NO_ROSTER = (None,) * len(tables.ROSTER_OF_PARTICIPANT.columns)
+
+
+@dataclass
+class MatchBatch:
+    match_id: str
+    rows: dict[str, list[tuple]]
+    sha256: str = ""
+    file_bytes: int = 0
+
+    def row_counts(self) -> dict[str, Any]:
+        return {name: len(rows) for name, rows in self.rows.items()}
+
+
+def parse_match_document(doc: Any, file_sha256: str | None = None) -> MatchBatch:
+    """The rows of a parsed match object. Raises BadInputError naming what is wrong."""
+    if not isinstance(doc, dict):
+        raise BadInputError(f"top-level JSON value is {type(doc).__name__}, expected a PUBG match object")
+    data = doc.get("data")
+    if not isinstance(data, dict) or data.get("type") != "match":
+        raise BadInputError("no data object of type 'match': not a PUBG API match document")
+    match_id = to_text(data.get("id"), "data.id")
+    if not match_id:
+        raise BadInputError("data.id (the match id) is missing")
+    attrs = data.get("attributes")
+    if not isinstance(attrs, dict):
+        raise BadInputError("data.attributes is missing or not an object")
+    included = doc.get("included") or []
+    if not isinstance(included, list):
+        raise BadInputError("included is not a list")
+
+    rosters: dict[str, tuple] = {}  # participant id -> its roster's columns
+    participants: dict[str, dict] = {}
+    telemetry_url = None
+    for i, item in enumerate(included):
+        if not isinstance(item, dict):
+            raise BadInputError(f"included[{i}] is not an object")
+        kind = item.get("type")
+        item_attrs = item.get("attributes") or {}
+        if not isinstance(item_attrs, dict):
+            raise BadInputError(f"included[{i}].attributes is not an object")
+        if kind == "roster":
+            roster_id = to_text(item.get("id"), f"included[{i}].id")
+            stats = item_attrs.get("stats") or {}
+            if not isinstance(stats, dict):
+                raise BadInputError(f"included[{i}].attributes.stats is not an object")
+            # the roster as its columns read it: the stats checked above (PUBG may leave them out)
+            roster_tuple = build_roster(
+                {"stats": stats, "won": item_attrs.get("won")}, f"included[{i}]", roster_id=roster_id
+            )
+            members = ((item.get("relationships") or {}).get("participants") or {}).get("data") or []
+            if not isinstance(members, list):
+                raise BadInputError(f"included[{i}].relationships.participants.data is not a list")
+            for member in members:
+                if isinstance(member, dict) and isinstance(member.get("id"), str):
+                    rosters[member["id"]] = roster_tuple
+        elif kind == "participant":
+            pid = to_text(item.get("id"), f"included[{i}].id")
+            stats = item_attrs.get("stats")
+            if not isinstance(stats, dict):
+                raise BadInputError(f"included[{i}] participant has no stats object")
+            participants[pid or f"#{i}"] = stats
+        elif kind == "asset" and item_attrs.get("name") == "telemetry":
+            telemetry_url = to_text(item_attrs.get("URL"), f"included[{i}].URL")
+
+    match_row = _BUILD_MATCH(attrs, match_id=match_id, telemetry_url=telemetry_url, file_sha256=file_sha256)
+    participant_rows = [
+        _BUILD_PARTICIPANT(
+            participants[pid], f"participant {pid}", match_id=match_id, participant_id=pid,
+            roster=rosters.get(pid, _NO_ROSTER),
+        )
+        for pid in sorted(participants)
+    ]
+    return MatchBatch(match_id, {"matches": [match_row], "match_participants": participant_rows}, file_sha256 or "")
+
+
+def parse_match_file(path: Source) -> MatchBatch:
+    """Read a match object file (plain or gzip), once: its rows carry the file's sha256."""
+    source = as_source(path)
+    text = read_json_bytes(source)
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise BadInputError(f"invalid JSON: {exc}") from exc
+    sha256, size = source.finish()
+    batch = parse_match_document(doc, sha256)
+    batch.file_bytes = size
+    return batch

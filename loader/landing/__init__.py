@@ -1,0 +1,17 @@
+"""Landing: the sinks that write raw rows (PostgreSQL, DuckDB), the ledger, the locks."""
+
+from __future__ import annotations
+
+from loader.config import Settings
+from loader.landing.base import Sink
+
+
+def open_sink(settings: Settings) -> Sink:
+    """The sink of the target in ``settings`` (a database connection: open it after forking)."""
+    if settings.target == "postgres":
+        from loader.landing.postgres import PostgresSink
+
+        return PostgresSink(raw_schema=settings.raw_schema, **settings.pg_kwargs())
+    from loader.landing.duckdb import DuckDBSink
+
+    return DuckDBSink(settings.duckdb_path, raw_schema=settings.raw_schema)

@@ -1,0 +1,181 @@
+"""What every sink does: land one file's rows for its matches atomically, and keep the ledger.
+
+``Sink.write`` is the one transaction template; each sink supplies its primitives (open a
+transaction, take the write lock, delete, bulk insert, ...). A write is one transaction:
+
+1. take the loader's write lock (so commits happen in ``loaded_at`` order: dbt may then use
+   ``loaded_at`` as an exact watermark, with no load committing "in the past");
+2. check the ledger (a file already loaded is skipped, even if another loader landed it a
+   moment ago);
+3. pick ``loaded_at``: the clock, but always after every earlier load;
+4. delete every row of the file's matches from the tables of each kind it replaces;
+5. bulk-insert the new rows, each carrying ``load_id`` and ``loaded_at``;
+6. mark the ledger rows of the replaced versions ``superseded`` and add this load's rows.
+Nothing is visible to a reader until the commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from loader.formats import tables
+from loader.landing import ledger
+from loader.landing.ledger import FAILED, LOADED, SKIPPED, SUPERSEDED
+
+__all__ = ["FAILED", "LOADED", "SKIPPED", "SUPERSEDED", "Failure", "LoadRequest", "Sink"]
+
+
+@dataclass
+class LoadRequest:
+    """The rows of one file, to land for ``match_ids`` in one transaction."""
+
+    kind: str  # ledger kind of the file: telemetry | matches | fights
+    path: str
+    sha256: str
+    file_bytes: int
+    match_ids: list[str]
+    rows: dict[str, list[tuple]]  # table name -> rows without the load columns
+    replace_kinds: tuple[str, ...] = ()  # kinds whose tables are replaced for match_ids
+    row_counts: dict[str, Any] = field(default_factory=dict)
+    load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        if not self.replace_kinds:
+            self.replace_kinds = (self.kind,)
+
+    def check_widths(self) -> None:
+        """Every row must fill its table exactly (all but load_id and loaded_at)."""
+        for table in self.tables():
+            width = table.row_width
+            for row in self.rows.get(table.name, []):
+                if len(row) != width:
+                    raise ValueError(f"{table.name}: row of {len(row)} values, expected {width}")
+
+    def tables(self) -> list[tables.Table]:
+        out: list[tables.Table] = []
+        for kind in self.replace_kinds:
+            out.extend(tables.KIND_TABLES[kind])
+        return out
+
+
+@dataclass
+class Failure:
+    kind: str
+    path: str
+    error: str
+    sha256: str | None = None
+    file_bytes: int | None = None
+    match_id: str | None = None
+
+
+class Sink(ABC):
+    """A database the loader lands raw rows in."""
+
+    name: str = "sink"
+
+    def __init__(self, raw_schema: str) -> None:
+        self.raw_schema = raw_schema
+
+    # -- what the pipeline calls -------------------------------------------------------
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the raw schema and its tables if they do not exist."""
+
+    def write(self, request: LoadRequest) -> str:
+        """Land the request atomically. Returns LOADED, or SKIPPED when already loaded."""
+        started_at = datetime.now(timezone.utc)
+        with self._transaction(request.path):
+            self._lock_writes()
+            if self._is_loaded(request.sha256, request.kind):
+                return SKIPPED
+            loaded_at = self._next_loaded_at()
+            tail = (request.load_id, self._stamp(loaded_at))
+            for table in request.tables():
+                self._delete_matches(table, request.match_ids)
+            for table in request.tables():
+                rows = request.rows.get(table.name, [])
+                if rows:
+                    self._insert(table, rows, tail)
+            for kind in request.replace_kinds:
+                self._supersede(kind, request.match_ids)
+            self._insert(tables.LOADED_FILES, ledger.load_rows(request, self._stamp(started_at), tail[1]), ())
+        return LOADED
+
+    def is_loaded(self, sha256: str, kind: str) -> bool:
+        """Whether this exact file is the current version of what it loaded."""
+        with self._transaction(None):
+            return self._is_loaded(sha256, kind)
+
+    def loaded_versions(self, kind: str) -> dict[int, set[str]]:
+        """The sha256 of every file of this kind whose load is current, by file size: lets the
+        loader tell a file it has already loaded without parsing it (``Sink.write`` checks again)."""
+        with self._transaction(None):
+            rows = self._loaded_files(kind)
+        out: dict[int, set[str]] = {}
+        for size, sha256 in rows:
+            out.setdefault(size, set()).add(sha256)
+        return out
+
+    def record_failure(self, failure: Failure) -> None:
+        """Record a file that could not be loaded (in its own transaction)."""
+        with self._transaction(None):
+            self._insert(tables.LOADED_FILES, [ledger.failure_row(failure, self._stamp(datetime.now(timezone.utc)))], ())
+
+    @abstractmethod
+    def query(self, sql_text: str, params: tuple = ()) -> list[tuple]:
+        """Run a read-only query (tests and reports)."""
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+    def __enter__(self) -> "Sink":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the primitives a sink supplies ------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self, path: str | None) -> AbstractContextManager[None]:
+        """A transaction: committed at the end of the block, rolled back on an exception.
+        A value the database refuses is BadInputError (the file fails, the run goes on);
+        a lost connection is InfrastructureError (naming ``path`` if a file was being loaded)."""
+
+    @abstractmethod
+    def _lock_writes(self) -> None:
+        """Take the write lock until the end of the transaction."""
+
+    @abstractmethod
+    def _is_loaded(self, sha256: str, kind: str) -> bool:
+        """Whether the ledger has a ``loaded`` row of this file and kind."""
+
+    @abstractmethod
+    def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
+        """(file_bytes, file_sha256) of the ledger's ``loaded`` rows of this kind."""
+
+    @abstractmethod
+    def _next_loaded_at(self) -> datetime:
+        """The clock, but strictly after every ``loaded_at`` in the ledger."""
+
+    def _stamp(self, moment: datetime) -> Any:
+        """A timestamp as ``_insert`` takes it."""
+        return moment
+
+    @abstractmethod
+    def _delete_matches(self, table: tables.Table, match_ids: list[str]) -> None:
+        """Delete every row of these matches from the table."""
+
+    @abstractmethod
+    def _insert(self, table: tables.Table, rows: list[tuple], tail: tuple) -> None:
+        """Bulk-insert rows (each followed by ``tail``: the load columns) in column order."""
+
+    @abstractmethod
+    def _supersede(self, kind: str, match_ids: list[str]) -> None:
+        """Mark ``superseded`` the ledger rows of every load of this kind that held one of these matches."""

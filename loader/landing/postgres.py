@@ -1,0 +1,197 @@
+"""PostgreSQL sink: psycopg 3, COPY, one transaction per file (the template is ``Sink.write``).
+
+Every identifier goes through ``psycopg.sql.Identifier`` and every value is a bound
+parameter or COPY data: no SQL is built from data or user options by string formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from loader.errors import BadInputError, InfrastructureError
+from loader.formats import columns
+from loader.formats import tables as schema
+from loader.landing.base import LOADED, SUPERSEDED, Sink
+from loader.landing.locks import write_lock_key
+
+# storage type (loader.formats.columns) -> PostgreSQL type
+PG_TYPES = {
+    columns.STORE_TEXT: "text",
+    columns.STORE_INT4: "integer",
+    columns.STORE_INT8: "bigint",
+    columns.STORE_FLOAT8: "double precision",
+    columns.STORE_DECIMAL_18_6: "numeric(18, 6)",
+    columns.STORE_BOOL: "boolean",
+    columns.STORE_TIMESTAMPTZ: "timestamptz",
+    columns.STORE_JSON_TEXT: "text",
+}
+
+# physical order of a table's columns: 8-byte, 4-byte, 1-byte, then variable-width
+_ALIGNMENT_RANK = {
+    columns.STORE_TIMESTAMPTZ: 0, columns.STORE_FLOAT8: 0, columns.STORE_INT8: 0, columns.STORE_INT4: 1,
+    columns.STORE_BOOL: 2, columns.STORE_DECIMAL_18_6: 3, columns.STORE_TEXT: 3, columns.STORE_JSON_TEXT: 3,
+}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def connect(conninfo: str = "", **kwargs: Any) -> psycopg.Connection:
+    try:
+        return psycopg.connect(conninfo, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise InfrastructureError(
+            f"cannot connect to PostgreSQL ({_first_line(exc)}); check PGHOST/PGPORT/PGUSER/PGDATABASE"
+        ) from exc
+
+
+class PostgresSink(Sink):
+    name = "postgres"
+
+    def __init__(self, conninfo: str = "", raw_schema: str = "raw", **connect_kwargs: Any) -> None:
+        super().__init__(raw_schema)
+        self.conn = connect(conninfo, **connect_kwargs)
+        self.write_lock = write_lock_key(raw_schema)
+
+    def _table(self, name: str) -> sql.Composed:
+        return sql.SQL("{}.{}").format(sql.Identifier(self.raw_schema), sql.Identifier(name))
+
+    # -- schema ----------------------------------------------------------------------
+
+    def _ddl(self, table: schema.Table) -> list[sql.Composable]:
+        # physical order: 8-byte, 4-byte, 1-byte, then variable-width columns, so that no
+        # alignment padding is stored (COPY names its columns, so the order is free)
+        physical = sorted(table.columns, key=lambda col: _ALIGNMENT_RANK[col.storage])
+        parts = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(PG_TYPES[c.storage])) for c in physical]
+        if table.primary_key:
+            parts.append(sql.SQL("primary key ({})").format(sql.SQL(", ").join(map(sql.Identifier, table.primary_key))))
+        stmts: list[sql.Composable] = [
+            sql.SQL("create table if not exists {} ({})").format(self._table(table.name), sql.SQL(", ").join(parts))
+        ]
+        for index_cols in table.indexes:
+            index_name = f"{table.name}__{'_'.join(index_cols)}__idx"
+            stmts.append(
+                sql.SQL("create index if not exists {} on {} ({})").format(
+                    sql.Identifier(index_name),
+                    self._table(table.name),
+                    sql.SQL(", ").join(map(sql.Identifier, index_cols)),
+                )
+            )
+        return stmts
+
+    def ensure_schema(self) -> None:
+        try:
+            self._ensure_schema()
+        except psycopg.Error as exc:
+            raise InfrastructureError(
+                f"cannot prepare schema {self.raw_schema!r} in PostgreSQL: {_first_line(exc)}"
+            ) from exc
+
+    def _existing_tables(self, cur: psycopg.Cursor) -> set[str]:
+        cur.execute("select tablename from pg_tables where schemaname = %s", (self.raw_schema,))
+        return {r[0] for r in cur.fetchall()}
+
+    def _ensure_schema(self) -> None:
+        wanted = {t.name for t in schema.ALL_TABLES}
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            # nothing to do (the usual case): take no lock, run no DDL
+            if wanted <= self._existing_tables(cur):
+                return
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
+            cur.execute("select 1 from pg_namespace where nspname = %s", (self.raw_schema,))
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("create schema {}").format(sql.Identifier(self.raw_schema)))
+            for table in schema.ALL_TABLES:
+                for stmt in self._ddl(table):
+                    cur.execute(stmt)
+
+    # -- the primitives of Sink.write ------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, path: str | None) -> Iterator[None]:
+        try:
+            with self.conn.transaction():
+                yield
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
+            # a value the loader's checks let through but the column refuses: the file's
+            # transaction is rolled back, the file is bad input, the run goes on
+            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
+        except psycopg.OperationalError as exc:
+            if path is None:
+                raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
+            raise InfrastructureError(
+                f"database connection lost while loading {path}: {_first_line(exc)}; "
+                "nothing of that file was committed, run the load again"
+            ) from exc
+
+    def _lock_writes(self) -> None:
+        self.conn.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
+
+    def _is_loaded(self, sha256: str, kind: str) -> bool:
+        cur = self.conn.execute(
+            sql.SQL("select 1 from {} where file_sha256 = %s and kind = %s and status = %s limit 1").format(
+                self._table("loaded_files")
+            ),
+            (sha256, kind, LOADED),
+        )
+        return cur.fetchone() is not None
+
+    def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
+        cur = self.conn.execute(
+            sql.SQL("select file_bytes, file_sha256 from {} where kind = %s and status = %s").format(
+                self._table("loaded_files")
+            ),
+            (kind, LOADED),
+        )
+        return cur.fetchall()
+
+    def _next_loaded_at(self) -> datetime:
+        cur = self.conn.execute(
+            sql.SQL(
+                "select greatest(clock_timestamp(), coalesce(max(loaded_at), '-infinity')"
+                " + interval '1 microsecond') from {}"
+            ).format(self._table("loaded_files"))
+        )
+        (loaded_at,) = cur.fetchone()  # type: ignore[misc]
+        return loaded_at
+
+    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
+        self.conn.execute(
+            sql.SQL("delete from {} where match_id = any(%s)").format(self._table(table.name)), (match_ids,)
+        )
+
+    def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
+        copy_sql = sql.SQL("copy {} ({}) from stdin").format(
+            self._table(table.name), sql.SQL(", ").join(map(sql.Identifier, table.column_names))
+        )
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row + tail)
+
+    def _supersede(self, kind: str, match_ids: list[str]) -> None:
+        self.conn.execute(
+            sql.SQL(
+                "update {l} set status = %s where kind = %s and status = %s and load_id in"
+                " (select load_id from {l} where kind = %s and status = %s and match_id = any(%s))"
+            ).format(l=self._table("loaded_files")),
+            (SUPERSEDED, kind, LOADED, kind, LOADED, match_ids),
+        )
+
+    # -- reading ---------------------------------------------------------------------
+
+    def query(self, sql_text: str, params: tuple = ()) -> list[tuple]:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(sql_text, params)
+            return cur.fetchall() if cur.description else []
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,1 @@
+"""The pipeline: load files (parse in workers, write in order), the cron run, dbt, the demo."""

@@ -1,0 +1,299 @@
+"""Loading files: find them, parse them (in parallel), land each in its own transaction.
+
+Each file is read once and hashed while it is read (``loader.formats.jsonstream.FileSource``),
+so the ledger's sha256 is that of the bytes parsed. Usually the worker that parses a file
+reads it; a file of the same size as a file already loaded is read here first, to tell from
+its hash whether it is that file (then it is not parsed at all) or a new version (then its
+bytes go to the worker). Writing happens in this process, one file at a time, in the order
+the files were named, so "the last version loaded wins" holds however many jobs parse ahead;
+the sink's write checks the ledger again. ``load_files`` is the one load loop:
+``pewstats load`` and ``pewstats run`` both call it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from loader.config import Settings
+from loader.errors import BadInputError
+from loader.formats.jsonstream import FileSource
+from loader.landing import open_sink
+from loader.landing.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
+
+KINDS = ("telemetry", "matches", "fights")
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: str
+    status: str  # loaded | skipped | failed
+    match_ids: list[str] = field(default_factory=list)
+    rows: int = 0
+    row_counts: dict = field(default_factory=dict)
+    error: str | None = None
+    json_bytes: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        if self.status == FAILED:
+            return f"error: {self.path}: {self.error}"
+        matches = ",".join(self.match_ids)
+        if self.status == SKIPPED:
+            return f"skipped {self.path} (already loaded)"
+        return f"loaded  {self.path} match={matches} rows={self.rows} ({self.seconds:.2f}s)"
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file below directories named (sorted; hidden files and
+    ``.reason`` notes left out). Kinds are told by content, not by name."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                if sub.is_file() and not sub.name.startswith(".") and not sub.name.endswith(".reason"):
+                    found.append(sub)
+        else:
+            found.append(p)
+    return found
+
+
+# -- parsing (runs in worker processes: top-level functions, picklable results) ----------
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file whose exact bytes are loaded already, told before parsing it."""
+
+    sha256: str
+
+
+def parse_file(
+    kind: str,
+    path: str,
+    match_id: str | None = None,
+    detect_fights: bool = False,
+    data: bytes | None = None,
+    sha256: str | None = None,
+) -> LoadRequest | Failure:
+    """Read and parse one file into a LoadRequest, or a Failure with a one-line reason
+    (``data``, ``sha256``: the file's bytes and hash if they were read already)."""
+    source = FileSource(path, data, sha256)
+    try:
+        if kind == "telemetry":
+            return _telemetry_request(source, match_id, detect_fights)
+        if kind == "matches":
+            from loader.formats.matches import parse_match_file
+
+            mb = parse_match_file(source)
+            return LoadRequest("matches", path, mb.sha256, mb.file_bytes, [mb.match_id], mb.rows, row_counts=mb.row_counts())
+        if kind == "fights":
+            from loader.formats.fights import parse_fight_file
+
+            fb = parse_fight_file(source)
+            return LoadRequest("fights", path, fb.sha256, fb.file_bytes, fb.match_ids, fb.rows, row_counts=fb.row_counts())
+        raise ValueError(f"unknown kind {kind}")
+    except BadInputError as exc:
+        return _failure(kind, source, str(exc))
+    except OSError as exc:  # missing, a directory, unreadable
+        return _failure(kind, source, os_reason(exc))
+    except MemoryError:
+        return _failure(kind, source, "out of memory while parsing")
+    except RecursionError:
+        return _failure(kind, source, "JSON nested too deeply")
+
+
+def _failure(kind: str, source: FileSource, reason: str) -> Failure:
+    """A failed file, named in the ledger by the hash of its whole content (if it can be read)."""
+    try:
+        sha256, size = source.finish()
+    except OSError:
+        source.close()
+        return Failure(kind, str(source.path), reason)
+    return Failure(kind, str(source.path), reason, sha256, size)
+
+
+def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool) -> LoadRequest:
+    from loader.formats.telemetry import parse_telemetry
+
+    batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights)
+    stats = batch.stats
+    rows = dict(batch.rows)
+    counts = batch.row_counts()
+    kinds: tuple[str, ...] = ("telemetry",)
+    if detect_fights:
+        from loader.detection.detector import detect_fights as run_detector
+        from loader.formats.fights import FightRows
+
+        fights = FightRows([batch.match_id])  # a match where none is found still gets its detection row
+        for number, fight in enumerate(run_detector(batch.match_id, batch.combat_events), start=1):
+            fights.add(fight, number)
+        fb = fights.batch(stats.sha256, stats.compressed_bytes)
+        rows.update(fb.rows)
+        counts.update(fb.row_counts())
+        kinds = ("telemetry", "fights")
+    counts["json_bytes"] = stats.json_bytes
+    return LoadRequest(
+        "telemetry",
+        str(source.path),
+        stats.sha256,
+        stats.compressed_bytes,
+        [batch.match_id],
+        rows,
+        replace_kinds=kinds,
+        row_counts=counts,
+    )
+
+
+def os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+# -- orchestration --------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def make_executor(jobs: int) -> Executor | None:
+    """A process pool for parsing, or None to parse in this process.
+
+    Create it before opening any database connection: workers are forked.
+    """
+    if jobs <= 1:
+        return None
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+def _read_if_loaded(path: Path, loaded: dict[int, set[str]]) -> Skipped | tuple[bytes, str] | None:
+    """A file as big as a loaded one is read (and hashed) here, before parsing: Skipped if it
+    is that file, else its bytes and hash, for the parser. None: parse it from the disk."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # the parser says what is wrong with it
+    if size not in loaded:
+        return None
+    source = FileSource(path)
+    try:
+        data = source.read_all()
+    except OSError:
+        return None
+    if source.sha256 in loaded[size]:
+        return Skipped(source.sha256)
+    return data, source.sha256
+
+
+def _parsed(
+    executor: Executor | None,
+    kind: str,
+    paths: list[Path],
+    match_id: str | None,
+    detect_fights: bool,
+    loaded: dict[int, set[str]],
+    window: int,
+) -> Iterator[tuple[Path, LoadRequest | Failure | Skipped, float]]:
+    """Parse results in input order, with at most ``window`` files parsed ahead."""
+
+    def start(p: Path) -> LoadRequest | Failure | Skipped | Future:
+        known = _read_if_loaded(p, loaded)
+        if isinstance(known, Skipped):
+            return known
+        args = (kind, str(p), match_id, detect_fights, *(known or ()))
+        return parse_file(*args) if executor is None else executor.submit(parse_file, *args)
+
+    if executor is None:
+        for p in paths:
+            t0 = time.perf_counter()
+            result = start(p)
+            yield p, result, time.perf_counter() - t0  # type: ignore[misc]
+        return
+    pending: deque[tuple[Path, Any, float]] = deque()
+    it = iter(paths)
+    for p in it:
+        pending.append((p, start(p), time.perf_counter()))
+        if len(pending) >= window:
+            break
+    while pending:
+        p, item, t0 = pending.popleft()
+        result = item.result() if isinstance(item, Future) else item
+        yield p, result, time.perf_counter() - t0
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append((nxt, start(nxt), time.perf_counter()))
+
+
+def prepare_raw_schema(settings: Settings) -> None:
+    """Create the raw schema and its tables if they are missing (``pewstats init``)."""
+    with open_sink(settings) as sink:
+        sink.ensure_schema()
+
+
+def load_files(
+    settings: Settings,
+    kind: str,
+    paths: list[Path],
+    *,
+    match_id: str | None = None,
+    detect_fights: bool = False,
+    jobs: int = 0,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Load files of one kind into the target of ``settings`` (``jobs`` 0: one per core).
+    Each file is all or nothing; failures are recorded and the rest goes on."""
+    if match_id is not None and len(paths) > 1:
+        raise BadInputError("--match-id names one match: give it one file at a time")
+    jobs = jobs or default_jobs()
+    executor = make_executor(min(jobs, len(paths)))  # before the sink connects: workers are forked
+    results: list[FileResult] = []
+    try:
+        with open_sink(settings) as sink:
+            sink.ensure_schema()
+            loaded = sink.loaded_versions(kind)
+            window = max(2, 2 * jobs)
+            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, loaded, window):
+                res = _land(sink, kind, p, parsed, seconds)
+                results.append(res)
+                if on_result:
+                    on_result(res)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    return results
+
+
+def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Skipped, seconds: float) -> FileResult:
+    if isinstance(parsed, Skipped):
+        return FileResult(str(path), kind, SKIPPED, seconds=seconds)
+    if isinstance(parsed, Failure):
+        if parsed.sha256 is not None and sink.is_loaded(parsed.sha256, kind):
+            return FileResult(str(path), kind, SKIPPED, seconds=seconds)  # this very file is loaded already
+        sink.record_failure(parsed)
+        return FileResult(str(path), kind, FAILED, error=parsed.error, seconds=seconds)
+    parsed.check_widths()
+    try:
+        status = sink.write(parsed)
+    except BadInputError as exc:
+        failure = Failure(kind, str(path), str(exc), parsed.sha256, parsed.file_bytes)
+        sink.record_failure(failure)
+        return FileResult(str(path), kind, FAILED, error=failure.error, seconds=seconds)
+    rows = sum(len(r) for r in parsed.rows.values())
+    return FileResult(
+        str(path),
+        kind,
+        status,
+        match_ids=list(parsed.match_ids),
+        rows=rows if status == LOADED else 0,
+        row_counts=parsed.row_counts,
+        json_bytes=int(parsed.row_counts.get("json_bytes", parsed.file_bytes) or 0),
+        seconds=seconds,
+    )
