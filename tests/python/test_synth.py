@@ -1,4 +1,4 @@
-"""The synthetic season generator (loader/synth.py): determinism, real-format shape, sizes,
+"""The synthetic season generator (loader/synth/): determinism, real-format shape, sizes,
 internal consistency (PUBG's own numbers agree with the events), fights, and mutate_match.
 No database needed."""
 
@@ -22,6 +22,7 @@ from loader.synth import (
     generate_season,
     make_player_pool,
     mutate_match,
+    simulate_match,
     write_telemetry,
 )
 
@@ -436,10 +437,12 @@ def test_match_object_numbers_come_from_the_telemetry(season, season_events) -> 
 
 
 def test_generate_match_object_directly() -> None:
-    events = generate_match_events(MATCH_ID, random.Random(3), scale=0.1, game_mode="duo-fpp", match_type="custom")
+    match = simulate_match(MATCH_ID, random.Random(3), scale=0.1, game_mode="duo-fpp", match_type="custom",
+                           map_name="Desert_Main")
+    events = match.events
     created = datetime(2024, 6, 1, 10, tzinfo=timezone.utc)
-    obj = generate_match_object(MATCH_ID, events, match_type="custom", game_mode="duo-fpp", map_name="Desert_Main",
-                                created_at=created)
+    obj = generate_match_object(match, created_at=created)
+    assert obj["data"]["attributes"]["mapName"] == "Desert_Main" == of_type(events, "LogMatchStart")[0]["mapName"]
     assert obj["data"]["attributes"]["createdAt"] == "2024-06-01T10:00:00Z"
     assert obj["data"]["attributes"]["isCustomMatch"] is True
     start = of_type(events, "LogMatchStart")[0]
@@ -481,16 +484,16 @@ def test_player_pool_has_awkward_names() -> None:
 
 
 def test_match_type_and_mode_mix(tmp_path: Path) -> None:
-    import loader.synth as synth
+    from loader.synth.season import MATCH_TYPE_WEIGHTS, MODE_WEIGHTS_BY_TYPE, pick_weighted
 
     types: Counter = Counter()
     modes: Counter = Counter()
     for i in range(400):
         rng = random.Random(f"7:{i}")
         rng.getrandbits(128)
-        t = synth._pick(rng, synth._MATCH_TYPES)
+        t = pick_weighted(rng, MATCH_TYPE_WEIGHTS)
         types[t] += 1
-        modes[synth._pick(rng, synth._MODES_BY_TYPE[t])] += 1
+        modes[pick_weighted(rng, MODE_WEIGHTS_BY_TYPE[t])] += 1
     assert 0.5 < types["official"] / 400 < 0.7 and 0.17 < types["competitive"] / 400 < 0.33
     assert types["custom"] and types["arcade"] + types["event"] + types["training"] > 20
     assert set(modes) == {"squad-fpp", "squad", "duo-fpp", "solo-fpp", "esports-squad-fpp"}
