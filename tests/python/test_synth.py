@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from oracle import credited_kill, is_enemy, is_player, per_player
 
 from loader.synth import (
     NPC_NAMES,
@@ -44,16 +45,8 @@ def ts(d: str) -> float:
     return t + int(frac[:6].ljust(6, "0")) / 1e6
 
 
-def is_player(c: dict | None) -> bool:
-    return bool(c) and (c.get("accountId") or "").startswith("account.")
-
-
-def enemy(a: dict | None, v: dict | None) -> bool:
-    return is_player(a) and is_player(v) and a["teamId"] != v["teamId"]
-
-
-def credited_kill(e: dict) -> bool:
-    return not e["isSuicide"] and enemy(e.get("killer"), e.get("victim"))
+def is_player_character(c: dict | None) -> bool:
+    return isinstance(c, dict) and is_player(c.get("accountId"))
 
 
 def of_type(events: list[dict], t: str) -> list[dict]:
@@ -110,15 +103,15 @@ def detect_fights(events: list[dict]) -> list[str]:
                 members.append(combat[j])
                 teams |= {aj["teamId"], vj["teamId"]}
                 last = tj
-        knocks = sum(1 for m in members if m[1] == "knock" and enemy(m[2], m[3]))
-        kills = sum(1 for m in members if m[1] == "kill" and enemy(m[2], m[3]))
+        knocks = sum(1 for m in members if m[1] == "knock" and is_enemy(m[2], m[3]))
+        kills = sum(1 for m in members if m[1] == "kill" and is_enemy(m[2], m[3]))
         dealt: Counter = Counter()
         size: dict[int, set] = defaultdict(set)
         for m in members:
             for c in (m[2], m[3]):
-                if is_player(c):
+                if is_player_character(c):
                     size[c["teamId"]].add(c["accountId"])
-            if m[1] == "damage" and enemy(m[2], m[3]):
+            if m[1] == "damage" and is_enemy(m[2], m[3]):
                 dealt[m[2]["teamId"]] += m[4]
         if len(size) < 2:
             continue
@@ -126,7 +119,7 @@ def detect_fights(events: list[dict]) -> list[str]:
         if knocks + kills >= 2:
             fights.append("multiple casualties")
         elif kills == 1 and knocks == 0:
-            victim_team = next(m[3]["teamId"] for m in members if m[1] == "kill" and enemy(m[2], m[3]))
+            victim_team = next(m[3]["teamId"] for m in members if m[1] == "kill" and is_enemy(m[2], m[3]))
             sizes = [len(s) for s in size.values()]
             imbalance = max(sizes) / min(sizes)
             if dealt[victim_team] >= (75 if imbalance >= 3 else 50 if imbalance >= 2 else 25):
@@ -363,7 +356,7 @@ def test_damage_variety(big_match: list[dict], season_events) -> None:
     assert any(d.get("attacker") and d["attacker"]["accountId"] == d["victim"]["accountId"] and d["damage"] > 0 for d in damage)
     assert any(d.get("attacker") and d["attacker"]["accountId"] != d["victim"]["accountId"]
                and d["attacker"]["teamId"] == d["victim"]["teamId"] for d in damage)  # team damage
-    assert any(d["damageTypeCategory"] == "Damage_Groggy" and d["damage"] > 0 and enemy(d.get("attacker"), d["victim"])
+    assert any(d["damageTypeCategory"] == "Damage_Groggy" and d["damage"] > 0 and is_enemy(d.get("attacker"), d["victim"])
                for d in damage)  # bleeding, the knocker as attacker
     assert {d["damageReason"] for d in damage} >= {"HeadShot", "TorsoShot", "ArmShot", "LegShot", "PelvisShot", "NonSpecific", "None"}
     assert any(d["common"]["isGame"] == 0 for d in damage)  # lobby punches
@@ -408,19 +401,9 @@ def test_match_object_numbers_come_from_the_telemetry(season, season_events) -> 
         assert sorted(r["id"] for r in rosters) == sorted(r["id"] for r in data["relationships"]["rosters"]["data"])
         assert assets and assets[0]["attributes"]["URL"].startswith("https://telemetry-cdn.pubg.com/")
         assert sum(1 for r in rosters if r["attributes"]["won"] == "true") == 1
-        kills: Counter = Counter()
-        hs: Counter = Counter()
-        dbnos: Counter = Counter()
-        dealt: Counter = Counter()
-        for e in events:
-            if e["_T"] == "LogPlayerKillV2" and credited_kill(e):
-                kills[e["killer"]["accountId"]] += 1
-                hs[e["killer"]["accountId"]] += e["killerDamageInfo"]["damageReason"] == "HeadShot"
-            elif e["_T"] == "LogPlayerMakeGroggy" and enemy(e["attacker"], e["victim"]):
-                dbnos[e["attacker"]["accountId"]] += 1
-            elif (e["_T"] == "LogPlayerTakeDamage" and enemy(e.get("attacker"), e["victim"]) and e["damage"] > 0
-                  and e["common"]["isGame"] >= 0.1):
-                dealt[e["attacker"]["accountId"]] += e["damage"]
+        # the simulation's own record (the match object) against the oracle's reading of the telemetry
+        expected = per_player(events)
+        kills, hs, dbnos, dealt = (expected[k] for k in ("kills", "headshots", "knocks", "damage"))
         members = set()
         for r in rosters:
             for ref in r["relationships"]["participants"]["data"]:
@@ -428,10 +411,10 @@ def test_match_object_numbers_come_from_the_telemetry(season, season_events) -> 
                 members.add(ref["id"])
                 assert r["attributes"]["stats"]["rank"] == st["winPlace"]
                 pid = st["playerId"]
-                assert st["kills"] == kills[pid]
-                assert st["headshotKills"] == hs[pid]
-                assert st["DBNOs"] == dbnos[pid]
-                assert st["damageDealt"] == pytest.approx(dealt[pid], abs=1e-3)
+                assert st["kills"] == kills.get(pid, 0)
+                assert st["headshotKills"] == hs.get(pid, 0)
+                assert st["DBNOs"] == dbnos.get(pid, 0)
+                assert st["damageDealt"] == pytest.approx(float(dealt.get(pid, 0)), abs=1e-3)
         assert members == set(parts)
         assert sum(kills.values()) > 0
 
