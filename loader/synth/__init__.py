@@ -18,7 +18,10 @@ Around the fights: blue-zone damage and deaths (no ``attacker`` / ``killer`` / `
 key), falls and own grenades (self damage, suicides), rare team damage and team kills, AI bots
 (``ai.<n>``) in some matches, NPCs (``accountId`` "", team 200+) in some matches, lobby punches
 at isGame 0. ``scale`` multiplies the characters (floor 16), fights and every kind of event.
-``calibration.py`` holds the numbers that make the play look real, with where each comes from.
+Each hit is fired from the distance its weapon is used at (``calibration.HIT_RANGES``: pans and
+fists within 2 m, shotguns around 5 m, SMGs 11 m, assault rifles 24 m, sniper rifles 80 m, nothing
+beyond 640 m); headshot share, damage per player and who gets the kills follow the real files too
+(``calibration.py`` says where each number comes from, ``tests/python/test_synth.py`` checks them).
 
 PUBG's own numbers in the files (``victimGameResult.stats.killCount``, the winners' results in
 ``LogMatchEnd``, the participants' stats of the match object) are what the simulation recorded

@@ -388,7 +388,6 @@ class Activity:
         for _ in range(self._count(VEHICLE_RIDES)):
             p, t = self._somebody()
             vehicle_type, vehicle_id = rng.choice(VEHICLES)
-            fast_randint(rng, 0, 400)  # (a vehicle number nothing writes: kept so the draws stay in step)
             x, y, _ = world.location(p, t)
             character = world.character(p, t, xyz=(x, y, ground[p.index & 7]), in_vehicle=True)
             seat = fast_randint(rng, 0, 3)

@@ -3,6 +3,7 @@ to the ledger; and the choice of what a hit is."""
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any, NamedTuple
 
@@ -20,10 +21,11 @@ from loader.synth.catalog import (
 from loader.synth.roster import Character, Knock
 from loader.synth.state import MatchState
 from loader.synth.telemetry_objects import NO_KNOCK_INFO, copy_character, copy_info, damage_info, no_vehicle
-from loader.synth.values import float32
 
 _HIT_REASONS = list(calibration.HIT_REASON_WEIGHTS)
 _HIT_REASON_WEIGHTS = list(calibration.HIT_REASON_WEIGHTS.values())
+_BODY_REASONS = [r for r in _HIT_REASONS if r != "HeadShot"]
+_BODY_REASON_WEIGHTS = [calibration.HIT_REASON_WEIGHTS[r] for r in _BODY_REASONS]
 
 
 class Hit(NamedTuple):
@@ -32,26 +34,44 @@ class Hit(NamedTuple):
     causer: str  # damageCauserName
     damage: float  # before the victim's health caps it
     weapon: Weapon | None  # the gun, for guns
+    range_kind: str  # its key in calibration.HIT_RANGES: how far from its target it can be
 
 
-def pick_hit(rng: random.Random, p: Character, *, melee_ok: bool = True) -> Hit:
+def gun_hit(rng: random.Random, gun: Weapon, *, lethal: bool = False) -> Hit:
+    """A hit with ``gun``; the one that knocks or kills is more often a headshot."""
+    if lethal:
+        head = rng.random() < calibration.LETHAL_HEADSHOT_SHARE
+        reason = "HeadShot" if head else rng.choices(_BODY_REASONS, _BODY_REASON_WEIGHTS)[0]
+    else:
+        reason = rng.choices(_HIT_REASONS, _HIT_REASON_WEIGHTS)[0]
+    damage = (gun.base_damage * calibration.REASON_DAMAGE_FACTOR[reason] * rng.choice(calibration.ARMOR_FACTORS)
+              * rng.uniform(0.9, 1.08))
+    return Hit("Damage_Gun", reason, gun.causer, damage, gun, gun.weapon_class)
+
+
+def pick_hit(rng: random.Random, p: Character, *, melee_ok: bool = True, lethal: bool = False) -> Hit:
     """One hit by ``p``: mostly a gun, sometimes a grenade, fire, a pan, a punch or a car."""
     k = rng.random()
     if k < 0.86 or not melee_ok:
-        gun = p.primary if rng.random() < 0.8 else p.secondary
-        reason = rng.choices(_HIT_REASONS, _HIT_REASON_WEIGHTS)[0]
-        damage = (gun.base_damage * calibration.REASON_DAMAGE_FACTOR[reason] * rng.choice(calibration.ARMOR_FACTORS)
-                  * rng.uniform(0.9, 1.08))
-        return Hit("Damage_Gun", reason, gun.causer, damage, gun)
+        return gun_hit(rng, p.primary if rng.random() < 0.8 else p.secondary, lethal=lethal)
     if k < 0.91:
-        return Hit("Damage_Explosion_Grenade", "NonSpecific", GRENADE, rng.uniform(8, 70), None)
+        return Hit("Damage_Explosion_Grenade", "NonSpecific", GRENADE, rng.uniform(8, 70), None, "grenade")
     if k < 0.95:
-        return Hit("Damage_Molotov", "NonSpecific", rng.choice(MOLOTOV_CAUSERS), rng.choice([4.0, 8.0, 10.0, 12.0]), None)
+        return Hit("Damage_Molotov", "NonSpecific", rng.choice(MOLOTOV_CAUSERS), rng.choice([4.0, 8.0, 10.0, 12.0]), None,
+                   "molotov")
     if k < 0.975:
-        return Hit("Damage_Melee", rng.choice(DAMAGE_REASONS), PAN, rng.uniform(40, 80), None)
+        return Hit("Damage_Melee", rng.choice(DAMAGE_REASONS), PAN, rng.uniform(40, 80), None, "melee")
     if k < 0.99:
-        return Hit("Damage_Punch", rng.choice(DAMAGE_REASONS), p.body, rng.choice(PUNCH_DAMAGE), None)
-    return Hit("Damage_VehicleHit", "NonSpecific", rng.choice(RAMMING_VEHICLES), rng.uniform(20, 90), None)
+        return Hit("Damage_Punch", rng.choice(DAMAGE_REASONS), p.body, rng.choice(PUNCH_DAMAGE), None, "melee")
+    return Hit("Damage_VehicleHit", "NonSpecific", rng.choice(RAMMING_VEHICLES), rng.uniform(20, 90), None, "vehicle")
+
+
+def hit_distance_cm(range_kind: str, z: float) -> float:
+    """How far a hit of ``range_kind`` is from its target when the two stand ``z`` standard
+    deviations apart in that kind's log-normal (one ``z`` for a whole exchange keeps its hits
+    at a consistent range whatever the weapon)."""
+    r = calibration.HIT_RANGES[range_kind]
+    return min(max(r.median_m * math.exp(r.spread * z), r.least_m), r.most_m) * 100.0
 
 
 class CombatEvents:
@@ -106,35 +126,34 @@ class CombatEvents:
         self.ledger.knock(attacker, victim)
 
     def kill(self, t: int, victim: Character, *, killer: Character | None, finisher: Character | None,
-             knock: Knock | None, finish_info: dict, killer_info: dict, suicide: bool = False, team_kill: bool = False,
-             assists: list[Character] | None = None, victim_object: dict | None = None,
-             killer_object: dict | None = None, finisher_object: dict | None = None, attack_id: int = -1) -> None:
-        """LogPlayerKillV2. ``knock`` is the victim's knock when it was knocked first; without a
-        killer (the blue zone) the ``killer`` and ``finisher`` keys are left out."""
-        world = self.world
+             knock: Knock | None, finish_info: dict, killer_info: dict, victim_object: dict,
+             finisher_object: dict | None = None, killer_object: dict | None = None, knocker_object: dict | None = None,
+             suicide: bool = False, team_kill: bool = False, assists: list[Character] | None = None,
+             attack_id: int = -1) -> None:
+        """LogPlayerKillV2. ``knock`` is the victim's knock when it was knocked first (its knocker at
+        ``knocker_object``); without a killer (the blue zone) the ``killer`` and ``finisher`` keys are
+        left out. The killer stands at ``finisher_object`` when it is the finisher."""
         body: dict[str, Any] = {"attackId": attack_id, "dBNOId": knock.dbno_id if knock else -1}
         body["victimGameResult"] = {"rank": 0, "gameResult": "", "teamId": victim.team_id, "stats": None,
                                     "accountId": victim.account_id, "isRewardAbuse": False}
-        body["victim"] = (copy_character(victim_object) if victim_object is not None
-                          else world.fight_character(victim, t, 0))
+        body["victim"] = copy_character(victim_object)
         body["victimVehicle"] = no_vehicle()
         body["victimWeapon"] = "" if self.rng.random() < 0.5 else victim.primary.causer + "_%d" % (victim.index % 2)
         body["victimWeaponAdditionalInfo"] = []
         if knock:
-            body["dBNOMaker"] = world.fight_character(knock.knocker, t)
+            assert knocker_object is not None
+            body["dBNOMaker"] = copy_character(knocker_object)
             body["dBNODamageInfo"] = copy_info(knock.info)
         else:
             body["dBNODamageInfo"] = damage_info(*NO_KNOCK_INFO, -1)
         if finisher is not None:
-            body["finisher"] = (copy_character(finisher_object) if finisher_object is not None
-                                else world.fight_character(finisher, t))
+            assert finisher_object is not None
+            body["finisher"] = copy_character(finisher_object)
         body["finishDamageInfo"] = copy_info(finish_info)
         if killer is not None:
-            if killer is finisher and finisher_object is not None:
-                body["killer"] = copy_character(finisher_object)
-            else:
-                body["killer"] = (copy_character(killer_object) if killer_object is not None
-                                  else world.fight_character(killer, t))
+            standing_at = finisher_object if killer is finisher else killer_object
+            assert standing_at is not None
+            body["killer"] = copy_character(standing_at)
         body["killerDamageInfo"] = copy_info(killer_info)
         body["killerVehicle"] = no_vehicle()
         body["assists_AccountId"] = [p.account_id for p in assists or []]
@@ -146,9 +165,8 @@ class CombatEvents:
                          headshot=killer_info["damageReason"] == "HeadShot", distance_cm=killer_info["distance"],
                          assists=assists)
 
-    def revive(self, t: int, reviver: Character, victim: Character, dbno_id: int) -> None:
-        world = self.world
-        self.state.emit(t, "LogPlayerRevive", {
-            "reviver": world.fight_character(reviver, t, float32(self.rng.uniform(30, 100))),
-            "victim": world.fight_character(victim, t, 10), "dBNOId": dbno_id, "useTraumaBag": False})
+    def revive(self, t: int, reviver: Character, dbno_id: int, reviver_object: dict, victim_object: dict) -> None:
+        """LogPlayerRevive: a mate gets the knocked player up."""
+        self.state.emit(t, "LogPlayerRevive", {"reviver": reviver_object, "victim": victim_object, "dBNOId": dbno_id,
+                                               "useTraumaBag": False})
         self.ledger.revive(reviver)

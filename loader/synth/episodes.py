@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+from loader.synth import calibration
 from loader.synth.catalog import BLUE_ZONE_CAUSER, DAMAGE_REASONS, GRENADE, NPC_FIRST_TEAM
-from loader.synth.combat import CombatEvents, pick_hit
+from loader.synth.combat import CombatEvents, gun_hit, hit_distance_cm, pick_hit
 from loader.synth.roster import Character, Team
 from loader.synth.state import MatchState
 from loader.synth.telemetry_objects import damage_info
@@ -21,7 +22,8 @@ class Episodes:
         self.combat = combat
 
     def poke(self, t0: int, duration: int, shooting_team: Team, target_team: Team) -> None:
-        """One-sided long-range damage, no response: an engagement that is not a fight."""
+        """One-sided damage from far out, with the shooter's longest-reaching gun, no response:
+        an engagement that is not a fight."""
         rng = self.rng
         world = self.world
         shooters = [p for p in shooting_team.alive() if p.knock is None]
@@ -30,15 +32,15 @@ class Episodes:
             return
         shooter = rng.choice(shooters)
         target = rng.choice(targets)
+        gun = max(shooter.primary, shooter.secondary, key=lambda g: calibration.HIT_RANGES[g.weapon_class].median_m)
         ax, ay, _ = world.location(shooter, t0)
-        dx, dy = rng.uniform(-1, 1), rng.uniform(-1, 1)
-        norm = math.hypot(dx, dy) or 1.0
-        d = rng.uniform(15_000, 35_000)
-        vx, vy = ax + dx / norm * d, ay + dy / norm * d
+        angle = rng.random() * 2 * math.pi
+        d = hit_distance_cm(gun.weapon_class, rng.uniform(*calibration.POKE_QUANTILES))
+        vx, vy = ax + math.cos(angle) * d, ay + math.sin(angle) * d
         health = 100.0
         for _ in range(rng.randint(2, 5)):
             t = t0 + rng.randint(0, duration)
-            hit = pick_hit(rng, shooter, melee_ok=False)
+            hit = gun_hit(rng, gun)
             amount = float32(round(min(hit.damage, health - 5), 2))
             if amount <= 0:
                 break
@@ -47,8 +49,7 @@ class Episodes:
             shooter_object = world.character(shooter, t, xyz=(ax, ay, float32(rng.uniform(300, 900))))
             target_object = world.character(target, t, float32(round(health, 2)),
                                             xyz=(vx, vy, float32(rng.uniform(300, 900))))
-            assert hit.weapon is not None
-            self.combat.attack(t - rng.randint(100, 400), shooter, hit.weapon, attack_id, shooter_object)
+            self.combat.attack(t - rng.randint(100, 400), shooter, gun, attack_id, shooter_object)
             self.combat.damage(t, shooter, target, hit.category, hit.reason, amount, hit.causer,
                                attacker_object=shooter_object, victim_object=target_object, attack_id=attack_id)
 
@@ -124,19 +125,21 @@ class Episodes:
         if not members or not npcs:
             return
         x, y, _ = world.location(members[0], t0)
+        camp = (x + rng.uniform(-4000, 4000), y + rng.uniform(-4000, 4000))  # where the NPCs hold out
         for _ in range(rng.randint(5, 20)):
             t = t0 + rng.randint(0, duration)
             p = rng.choice(members)
             npc = rng.choice(npcs)
             p_object = world.character(p, t, xyz=(x + rng.uniform(-1500, 1500), y + rng.uniform(-1500, 1500),
                                                   float32(rng.uniform(300, 700))))
-            npc_object = world.character(npc, t, xyz=(x + rng.uniform(-4000, 4000), y + rng.uniform(-4000, 4000),
-                                                      float32(rng.uniform(300, 700))))
+            apart = rng.gauss(0.0, 1.0)
             if rng.random() < 0.5:
                 hit = pick_hit(rng, p, melee_ok=False)
+                npc_object = world.shooter(npc, t, p_object, camp, hit_distance_cm(hit.range_kind, apart))
                 self.combat.damage(t, p, npc, hit.category, hit.reason, float32(round(hit.damage, 2)), hit.causer,
                                    attacker_object=p_object, victim_object=npc_object, attack_id=p.next_attack_id())
             else:
+                npc_object = world.shooter(npc, t, p_object, camp, hit_distance_cm(npc.primary.weapon_class, apart))
                 self.combat.damage(t, npc, p, "Damage_Gun", rng.choice(DAMAGE_REASONS[:4]),
                                    float32(round(rng.uniform(5, 25), 2)), npc.primary.causer,
                                    attacker_object=npc_object, victim_object=p_object, attack_id=npc.next_attack_id())

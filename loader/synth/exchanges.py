@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from loader.synth.catalog import BLUE_ZONE_CAUSER, DAMAGE_REASONS, GRENADE
-from loader.synth.combat import CombatEvents, pick_hit
-from loader.synth.roster import Character
+from loader.synth import calibration
+from loader.synth.catalog import BLUE_ZONE_CAUSER, DAMAGE_REASONS, GRENADE, PUNCH_DAMAGE
+from loader.synth.combat import CombatEvents, hit_distance_cm, pick_hit
+from loader.synth.roster import Character, by_skill
 from loader.synth.state import Engagement, MatchState
-from loader.synth.values import float32
+from loader.synth.values import fast_choice, float32
 from loader.synth.world import LOBBY_Z
 
 TEAM_DAMAGE_SHARE = 0.012
@@ -29,7 +30,7 @@ class Exchanges:
         made += self.zone_ticks()
         made += self.falls()
         made += self.lobby_punches()
-        self.fights(max(int(damage_events_wanted * 0.25), damage_events_wanted - made))
+        self.fights(max(int(damage_events_wanted * 0.1), damage_events_wanted - made))
 
     def zone_ticks(self) -> int:
         """Blue-zone damage that does not kill (players running from the zone late)."""
@@ -37,7 +38,7 @@ class Exchanges:
         state = self.state
         clock = state.clock
         made = 0
-        for _ in range(max(1, int(260 * state.scale) // 10)):
+        for _ in range(max(1, int(calibration.ZONE_TICKS_PER_MATCH * state.scale) // 10)):
             t = rng.randint(clock.t_start + 420_000, max(clock.t_start + 430_000, state.t_last_death - 10_000))
             p = rng.choice(state.players)
             if not p.is_able(t):
@@ -86,7 +87,7 @@ class Exchanges:
             lx, ly = world.lobby_xy(attacker)
             self.combat.damage(
                 t, attacker, victim, "Damage_Punch", rng.choice(DAMAGE_REASONS),
-                rng.choice([10.800000190734863, 13.5, 20.0]), attacker.body,
+                rng.choice(PUNCH_DAMAGE), attacker.body,
                 attacker_object=world.character(attacker, t, xyz=(lx, ly, LOBBY_Z), zone=False),
                 victim_object=world.character(victim, t, xyz=(lx + 80, ly + 60, LOBBY_Z), zone=False),
                 attack_id=attacker.next_attack_id(), in_lobby=True)
@@ -94,7 +95,8 @@ class Exchanges:
         return made
 
     def fights(self, wanted: int) -> None:
-        """In-fight exchanges, spread over the fights by length x teams, each with about one miss."""
+        """In-fight exchanges, spread over the fights by length x teams, each with a few misses:
+        hits on standing players, and shots at knocked ones."""
         rng = self.rng
         engagements = self.state.engagements
         if not engagements:
@@ -105,15 +107,46 @@ class Exchanges:
             total += max(1.0, (fight.end - fight.start) / 1000.0) * len(fight.teams)
             weights.append(total)
         rosters = [[p for team in fight.teams for p in team.members] for fight in engagements]
+        knocked = [[(p, start, end) for p in members for start, end in p.knocked_spans if end - start > 1_000]
+                   for members in rosters]
         made = attempts = 0
         while made < wanted and attempts < wanted * 6:
             attempts += 1
             i = min(bisect_right(weights, rng.random() * total), len(engagements) - 1)
-            if self._exchange(engagements[i], rosters[i]):
-                made += 1
+            if knocked[i] and rng.random() < calibration.SHOTS_AT_KNOCKED_SHARE:
+                done = self._shot_at_knocked(engagements[i], rosters[i], fast_choice(rng, knocked[i]))
+            else:
+                done = self._exchange(engagements[i], rosters[i])
+            made += done
+
+    def _shot_at_knocked(self, fight: Engagement, members: list[Character],
+                         knocked: tuple[Character, int, int]) -> bool:
+        """An opponent shoots at a player lying knocked: the game writes damage 0."""
+        rng = self.rng
+        victim, start, end = knocked
+        last = min(end - 300, self.state.clock.t_end - 1_000)
+        if last <= start + 300:
+            return False
+        t = rng.randint(start + 300, last)
+        shooters = [p for p in members if p.team_id != victim.team_id and fight.arrival[p.team_id] <= t and p.is_able(t)]
+        if not shooters:
+            return False
+        attacker = by_skill(rng, shooters)
+        hit = pick_hit(rng, attacker, melee_ok=False)
+        assert hit.weapon is not None
+        victim_object = self.world.fight_character(victim, t, fight, 0)
+        attacker_object = self.world.shooter(attacker, t, victim_object, fight.anchors[attacker.team_id],
+                                             hit_distance_cm(hit.range_kind, rng.gauss(0.0, 1.0)))
+        attack_id = attacker.next_attack_id()
+        self.combat.attack(max(attacker.up_since(t) + 1, t - rng.randint(20, 400)), attacker, hit.weapon, attack_id,
+                           attacker_object)
+        self.combat.damage(t, attacker, victim, hit.category, hit.reason, 0, hit.causer, attacker_object=attacker_object,
+                           victim_object=victim_object, attack_id=attack_id)
+        self._misses(fight, members, min(fight.end, self.state.clock.t_end - 1_000))
+        return True
 
     def _exchange(self, fight: Engagement, members: list[Character]) -> bool:
-        """One hit between members of a fight (rarely a team mate or oneself), and a miss or two."""
+        """One hit between members of a fight (rarely a team mate or oneself), and a few misses."""
         rng = self.rng
         world = self.world
         arrival = fight.arrival
@@ -124,7 +157,7 @@ class Exchanges:
         shooters = [p for p in members if arrival[p.team_id] <= t and p.is_able(t)]
         if not shooters:
             return False
-        attacker = rng.choice(shooters)
+        attacker = rng.choice(shooters)  # (skill decides who kills, not who trades shots)
         k = rng.random()
         if k < TEAM_DAMAGE_SHARE:
             mates = [p for p in shooters if p.team_id == attacker.team_id and p is not attacker]
@@ -139,7 +172,7 @@ class Exchanges:
                 return False
             victim = rng.choice(opponents)
         if victim is attacker:
-            own = world.fight_character(attacker, t, float32(rng.uniform(30, 100)))
+            own = world.fight_character(attacker, t, fight, float32(rng.uniform(30, 100)))
             self.combat.damage(t, attacker, attacker, "Damage_Explosion_Grenade", "NonSpecific",
                                float32(round(rng.uniform(5, 40), 2)), GRENADE, attacker_object=own, victim_object=own,
                                attack_id=attacker.next_attack_id())
@@ -148,27 +181,28 @@ class Exchanges:
         knocked = not victim.is_able(t)
         victim_health = 0 if knocked else float32(round(rng.uniform(20, 100), 2))
         amount: float
-        if not knocked and rng.random() < ZERO_DAMAGE_SHARE:
-            amount = 0
+        if knocked or rng.random() < ZERO_DAMAGE_SHARE:
+            amount = 0  # a knocked player takes damage 0 (as in the real file); a vest or helmet may stop a hit
         else:
-            amount = float32(round(hit.damage * (0.5 if knocked else 1.0), 2))
+            amount = float32(round(hit.damage, 2))
         attack_id = attacker.next_attack_id() if hit.weapon is not None or hit.category == "Damage_Explosion_Grenade" else -1
-        attacker_object = world.fight_character(attacker, t)
+        victim_object = world.fight_character(victim, t, fight, victim_health)
+        attacker_object = world.shooter(attacker, t, victim_object, fight.anchors[attacker.team_id],
+                                        hit_distance_cm(hit.range_kind, rng.gauss(0.0, 1.0)))
         if hit.weapon is not None and rng.random() < 0.85:
             self.combat.attack(max(attacker.up_since(t) + 1, t - rng.randint(20, 400)), attacker, hit.weapon, attack_id,
                                attacker_object)
         self.combat.damage(t, attacker, victim, hit.category, hit.reason, amount, hit.causer,
-                           attacker_object=attacker_object, victim_object=world.fight_character(victim, t, victim_health),
-                           attack_id=attack_id)
+                           attacker_object=attacker_object, victim_object=victim_object, attack_id=attack_id)
         self._misses(fight, members, last)
         return True
 
     def _misses(self, fight: Engagement, members: list[Character], last: int) -> None:
         rng = self.rng
-        for _ in range(1 + (rng.random() < 0.1)):
+        for _ in range(rng.randint(*calibration.MISSES_PER_HIT)):
             t = rng.randint(fight.start, last)
             shooters = [p for p in members if fight.arrival[p.team_id] <= t and p.is_able(t)]
             if shooters:
                 shooter = rng.choice(shooters)
                 gun = shooter.primary if rng.random() < 0.8 else shooter.secondary
-                self.combat.attack(t, shooter, gun, shooter.next_attack_id(), self.world.fight_character(shooter, t))
+                self.combat.attack(t, shooter, gun, shooter.next_attack_id(), self.world.fight_character(shooter, t, fight))

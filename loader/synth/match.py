@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from loader.synth import calibration
 from loader.synth.activity import Activity
 from loader.synth.catalog import MAPS, TEAM_SIZE
 from loader.synth.clock import MatchClock
@@ -25,7 +26,6 @@ from loader.synth.roster import Team, build_roster
 from loader.synth.state import MatchSettings, MatchState
 from loader.synth.world import MatchWorld, ground_heights
 
-DAMAGE_EVENTS_PER_MATCH = 2_700  # LogPlayerTakeDamage at scale 1
 DEFAULT_START = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -59,7 +59,7 @@ def simulate_match(match_id: str, rng: random.Random, *, players: int | None = N
         fly_and_drop(state)
         MatchPlayer(state, Fights(state, combat), Episodes(state, combat)).play(schedule(state))
         state.clock.t_end = state.t_last_death + rng.randint(3_000, 9_000)
-        Exchanges(state, combat).fill(int(round(DAMAGE_EVENTS_PER_MATCH * state.scale)))
+        Exchanges(state, combat).fill(int(round(calibration.DAMAGE_EVENTS_PER_MATCH * state.scale)))
         Activity(state).write()
         write_match_start_and_end(state)
         events = file_order(state)

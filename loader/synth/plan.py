@@ -155,8 +155,10 @@ class MatchPlayer:
         if fights_left <= 0:
             wiped = min(to_eliminate, len(free) - 1)
         picked = rng.sample(free, wiped + 1)
-        eliminated = picked[:wiped]
-        teams = eliminated + [picked[wiped]]
+        # the side with more players standing wins more often (and no lone survivor wins fight after fight)
+        winner = rng.choices(picked, [len(team.alive()) ** 2 for team in picked])[0]
+        eliminated = [team for team in picked if team is not winner]
+        teams = eliminated + [winner]
         if wiped == 1 and len(free) >= 3 and rng.random() < 0.3:
             teams.append(rng.choice([team for team in free if team not in teams]))
         return teams, eliminated

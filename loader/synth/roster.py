@@ -49,6 +49,7 @@ class Character:
     knock: Knock | None = None
     knocked_spans: list[tuple[int, int]] = field(default_factory=list)  # (knocked at, got up or died at)
     shots: int = 0
+    skill: float = 1.0  # how much more often than others this one lands the hits that count
 
     @property
     def is_account(self) -> bool:
@@ -185,6 +186,7 @@ def _arm(rng: random.Random, players: list[Character]) -> None:
         p.primary = rng.choices(GUNS, weights)[0]
         p.secondary = rng.choices(GUNS, weights)[0] if rng.random() < calibration.TWO_GUNS_SHARE else rng.choice(PISTOLS)
         p.body = BODIES[1] if rng.random() < 0.3 else BODIES[0]
+        p.skill = rng.lognormvariate(0.0, calibration.SKILL_SPREAD)
         angle = rng.random() * 2 * math.pi
         radius = rng.uniform(300, 2500)
         p.offset_x = radius * math.cos(angle)
@@ -199,6 +201,11 @@ def _npcs(rng: random.Random, map_name: str) -> list[Character]:
             npcs.append(Character(_NPC_FIRST_INDEX + k, "", rng.choice(NPC_NAMES), NPC_FIRST_TEAM + (k % 2), NPC,
                                   primary=GUNS[1], secondary=GUNS[0]))
     return npcs
+
+
+def by_skill(rng: random.Random, candidates: Sequence[Character]) -> Character:
+    """One of ``candidates``, the more skilled the likelier."""
+    return rng.choices(candidates, [p.skill for p in candidates])[0]
 
 
 def build_roster(rng: random.Random, *, players: int | None, pool: Sequence[Any] | None, team_size: int,

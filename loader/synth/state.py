@@ -31,9 +31,11 @@ class Engagement:
     eliminated: list[Team]
     arrival: dict[int, int]  # team id -> when the team joins (third parties come late)
     center: tuple[float, float]
+    anchors: dict[int, tuple[float, float]]  # team id -> where the team stands (cm)
     death_chance: float  # for a surviving team's member: to die ...
     knock_chance: float  # ... or to be knocked and revived
     skirmish: bool = False
+    spots: dict[tuple[int, int], tuple[float, float, float]] = field(default_factory=dict)  # (character, t >> 12) -> xyz
 
 
 @dataclass(eq=False)

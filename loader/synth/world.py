@@ -6,9 +6,13 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 from loader.synth.catalog import MAP_SIZE_CM, MAP_TOWNS
 from loader.synth.roster import Character, Team
+
+if TYPE_CHECKING:
+    from loader.synth.state import Engagement
 from loader.synth.values import float32
 
 PLANE_CM_PER_MS = 8.2  # ~82 m/s
@@ -35,7 +39,6 @@ class MatchWorld:
         self.team_of: dict[int, Team] = {}
         self.plane = (0.0, 0.0, 1.0, 0.0)  # start x, y and direction of the plane's line
         self.final_zone = (self.map_size / 2, self.map_size / 2)
-        self._fight_spots: dict[tuple[int, int], tuple[float, float, float]] = {}
 
     # ----------------------------------------------------------------------------- where
     def location(self, p: Character, t: int) -> tuple[float, float, float]:
@@ -104,21 +107,31 @@ class MatchWorld:
                 "isInBlueZone": blue, "isInRedZone": False, "inSpecialZone": "None", "isInVehicle": in_vehicle,
                 "zone": zones, "type": p.kind}
 
-    def fight_character(self, p: Character, t: int, health: float = 100, blue: bool = False) -> dict:
-        """A Character object inside a fight: at the team's point, member offsets shrunk to a few metres;
-        a character moves a little every ~4 s."""
+    def fight_character(self, p: Character, t: int, fight: Engagement, health: float = 100) -> dict:
+        """A Character object inside a fight: at its team's place, member offsets shrunk to a few
+        metres; a character moves a little every ~4 s."""
         key = (p.index, t >> 12)
-        xyz = self._fight_spots.get(key)
+        xyz = fight.spots.get(key)
         if xyz is None:
             rng = self.rng
-            team = self.team_of[p.team_id]
-            i = bisect_right(team.path_t, t)
-            j = max(0, min(i - 1, len(team.path_t) - 1))
-            xyz = (team.path_x[j] + p.offset_x * 0.5 + (rng.random() - 0.5) * 600.0,
-                   team.path_y[j] + p.offset_y * 0.5 + (rng.random() - 0.5) * 600.0,
+            x, y = fight.anchors[p.team_id]
+            xyz = (x + p.offset_x * 0.5 + (rng.random() - 0.5) * 600.0, y + p.offset_y * 0.5 + (rng.random() - 0.5) * 600.0,
                    self.ground[(p.index + (t >> 14)) & 7])
-            self._fight_spots[key] = xyz
-        return self.character(p, t, health, xyz=xyz, blue=blue)
+            fight.spots[key] = xyz
+        return self.character(p, t, health, xyz=xyz)
+
+    def shooter(self, p: Character, t: int, target: dict, toward: tuple[float, float], distance_cm: float,
+                health: float = 100) -> dict:
+        """A Character object of ``p`` ``distance_cm`` away from the Character ``target``, on the side
+        of the point ``toward`` (where ``p``'s team stands), a little higher or lower."""
+        rng = self.rng
+        spot = target["location"]
+        tx, ty, tz = spot["x"], spot["y"], spot["z"]
+        angle = math.atan2(toward[1] - ty, toward[0] - tx) + (rng.random() - 0.5) * 0.7
+        dz = (rng.random() - 0.5) * 2.0 * min(0.2 * distance_cm, 300.0)
+        across = math.sqrt(max(distance_cm * distance_cm - dz * dz, 0.0))
+        return self.character(p, t, health, xyz=(tx + math.cos(angle) * across, ty + math.sin(angle) * across,
+                                                 float32(tz + dz)))
 
 
 def distance(a: dict, b: dict) -> float:
