@@ -6,20 +6,15 @@ import math
 
 from loader.synth import calibration
 from loader.synth.catalog import BLUE_ZONE_CAUSER, DAMAGE_REASONS, GRENADE, NPC_FIRST_TEAM
-from loader.synth.combat import CombatEvents, gun_hit, hit_distance_cm, pick_hit
+from loader.synth.combat import CombatStep, gun_hit, hit_distance_cm, pick_hit
 from loader.synth.roster import Character, Team
-from loader.synth.state import MatchState
 from loader.synth.telemetry_objects import damage_info
 from loader.synth.values import float32
 from loader.synth.world import distance
 
 
-class Episodes:
-    def __init__(self, state: MatchState, combat: CombatEvents) -> None:
-        self.state = state
-        self.rng = state.rng
-        self.world = state.world
-        self.combat = combat
+class Episodes(CombatStep):
+    """Pokes, blue-zone deaths, suicides, team kills and NPC encounters."""
 
     def poke(self, t0: int, duration: int, shooting_team: Team, target_team: Team) -> None:
         """One-sided damage from far out, with the shooter's longest-reaching gun, no response:

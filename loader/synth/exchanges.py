@@ -7,9 +7,9 @@ from bisect import bisect_right
 
 from loader.synth import calibration
 from loader.synth.catalog import BLUE_ZONE_CAUSER, DAMAGE_REASONS, GRENADE, PUNCH_DAMAGE
-from loader.synth.combat import CombatEvents, hit_distance_cm, pick_hit
+from loader.synth.combat import CombatStep, hit_distance_cm, pick_hit
 from loader.synth.roster import Character, by_skill
-from loader.synth.state import Engagement, MatchState
+from loader.synth.state import Engagement
 from loader.synth.values import fast_choice, float32
 from loader.synth.world import LOBBY_Z
 
@@ -18,12 +18,8 @@ OWN_GRENADE_SHARE = 0.006
 ZERO_DAMAGE_SHARE = 0.04  # a hit on a standing player that does no damage (a helmet, a vest)
 
 
-class Exchanges:
-    def __init__(self, state: MatchState, combat: CombatEvents) -> None:
-        self.state = state
-        self.rng = state.rng
-        self.world = state.world
-        self.combat = combat
+class Exchanges(CombatStep):
+    """The damage events that kill nobody, up to the match's number of damage events."""
 
     def fill(self, damage_events_wanted: int) -> None:
         made = sum(1 for e in self.state.events if e[1] == "LogPlayerTakeDamage")

@@ -8,9 +8,9 @@ import random
 
 from loader.synth import calibration
 from loader.synth.catalog import ATTACHMENTS
-from loader.synth.combat import CombatEvents, hit_distance_cm, pick_hit
+from loader.synth.combat import CombatStep, hit_distance_cm, pick_hit
 from loader.synth.roster import Character, Team, by_skill
-from loader.synth.state import Engagement, MatchState
+from loader.synth.state import Engagement
 from loader.synth.telemetry_objects import damage_info
 from loader.synth.values import float32
 from loader.synth.world import distance
@@ -19,14 +19,8 @@ from loader.synth.world import distance
 _CASUALTY, _FINISH, _BLEED, _REVIVE = "casualty", "finish", "bleed", "revive"
 
 
-class Fights:
+class Fights(CombatStep):
     """Stages and resolves the engagements of a match."""
-
-    def __init__(self, state: MatchState, combat: CombatEvents) -> None:
-        self.state = state
-        self.rng = state.rng
-        self.world = state.world
-        self.combat = combat
 
     # ----------------------------------------------------------------------------- staging
     def fight(self, t0: int, duration: int, teams: list[Team], eliminated: list[Team], landing: bool, *,
