@@ -66,17 +66,6 @@ def pick_hit(rng: random.Random, p: Character, *, melee_ok: bool = True, lethal:
     return Hit("Damage_VehicleHit", "NonSpecific", rng.choice(RAMMING_VEHICLES), rng.uniform(20, 90), None, "vehicle")
 
 
-class CombatStep:
-    """A step of the simulation that makes combat: it reads and writes the match's state and
-    writes its events through ``combat``."""
-
-    def __init__(self, state: MatchState, combat: CombatEvents) -> None:
-        self.state = state
-        self.rng = state.rng
-        self.world = state.world
-        self.combat = combat
-
-
 def hit_distance_cm(range_kind: str, z: float) -> float:
     """How far a hit of ``range_kind`` is from its target when the two stand ``z`` standard
     deviations apart in that kind's log-normal (one ``z`` for a whole exchange keeps its hits
@@ -181,3 +170,14 @@ class CombatEvents:
         self.state.emit(t, "LogPlayerRevive", {"reviver": reviver_object, "victim": victim_object, "dBNOId": dbno_id,
                                                "useTraumaBag": False})
         self.ledger.revive(reviver)
+
+
+class CombatStep:
+    """A step of the simulation that makes combat: it reads and writes the match's state and
+    writes its events through ``combat``."""
+
+    def __init__(self, state: MatchState, combat: CombatEvents) -> None:
+        self.state = state
+        self.rng = state.rng
+        self.world = state.world
+        self.combat = combat
