@@ -4,11 +4,11 @@ full refresh on the same raw data. And invariant 5: DuckDB gives the same marts.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from oracle import per_player_in_files
 
 from loader.detection.detector import detect_fights, fights_to_ndjson
 from loader.formats.reader import full_parse
@@ -130,43 +130,11 @@ def test_duckdb_and_postgres_give_the_same_marts(pg_target, duck_target, season,
         pg_rows, duck_rows = _rows(pg_target, mart), _rows(duck_target, mart)
         assert len(pg_rows) > 0, mart
         assert pg_rows == duck_rows, mart
-    # and both equal what the contract computes directly from the telemetry files, in Python
-    expected = telemetry_oracle([m.telemetry_path for m in season[:5]])
+    # and both equal what the contract computes directly from the telemetry files, in Python (tests/python/oracle.py)
+    expected = per_player_in_files([m.telemetry_path for m in season[:5]])
     assert expected["kills"] and expected["knocks"] and expected["headshots"], "the season should have kills"
     for target in (pg_target, duck_target):
         assert marts_per_player(target) == expected, target.kind
-
-
-def _player(c: dict | None) -> bool:
-    return bool(c) and isinstance(c.get("accountId"), str) and c["accountId"].startswith("account.")
-
-
-def _enemy(a: dict | None, v: dict | None) -> bool:
-    return _player(a) and _player(v) and a.get("teamId") is not None and v.get("teamId") is not None and a["teamId"] != v["teamId"]
-
-
-def telemetry_oracle(paths: list[Path], min_is_game: float = 0.1) -> dict[str, dict[str, object]]:
-    """Per player: kills, headshot kills, knocks and enemy damage, by the contract's words."""
-    kills: Counter = Counter()
-    headshots: Counter = Counter()
-    knocks: Counter = Counter()
-    damage: dict[str, Decimal] = {}
-    for path in paths:
-        for e in full_parse(path):
-            if (e.get("common") or {}).get("isGame", 0) < min_is_game:
-                continue
-            t = e["_T"]
-            if t == "LogPlayerKillV2" and _enemy(e.get("killer"), e.get("victim")) and not e.get("isSuicide"):
-                who = e["killer"]["accountId"]
-                kills[who] += 1
-                if (e.get("killerDamageInfo") or {}).get("damageReason") == "HeadShot":
-                    headshots[who] += 1
-            elif t == "LogPlayerMakeGroggy" and _enemy(e.get("attacker"), e.get("victim")):
-                knocks[e["attacker"]["accountId"]] += 1
-            elif t == "LogPlayerTakeDamage" and _enemy(e.get("attacker"), e.get("victim")) and e["damage"] > 0:
-                who = e["attacker"]["accountId"]
-                damage[who] = damage.get(who, Decimal(0)) + Decimal("%.6f" % e["damage"])
-    return {"kills": dict(kills), "headshots": dict(headshots), "knocks": dict(knocks), "damage": damage}
 
 
 def marts_per_player(target) -> dict[str, dict[str, object]]:

@@ -1,6 +1,7 @@
-"""The synthetic season generator (loader/synth.py): determinism, real-format shape, sizes,
-internal consistency (PUBG's own numbers agree with the events), fights, and mutate_match.
-No database needed."""
+"""The synthetic season generator (loader/synth/): determinism, real-format shape, sizes,
+internal consistency (PUBG's own numbers agree with the events), fights, mutate_match, and
+play calibrated to the real files (kill and hit distances per weapon category, headshot share,
+kills and damage per player). No database needed."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import gzip
 import math
 import random
 import re
+import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
 import pytest
+from oracle import credited_kill, is_enemy, is_player, per_player
 
 from loader.synth import (
     NPC_NAMES,
@@ -22,6 +26,7 @@ from loader.synth import (
     generate_season,
     make_player_pool,
     mutate_match,
+    simulate_match,
     write_telemetry,
 )
 
@@ -43,16 +48,8 @@ def ts(d: str) -> float:
     return t + int(frac[:6].ljust(6, "0")) / 1e6
 
 
-def is_player(c: dict | None) -> bool:
-    return bool(c) and (c.get("accountId") or "").startswith("account.")
-
-
-def enemy(a: dict | None, v: dict | None) -> bool:
-    return is_player(a) and is_player(v) and a["teamId"] != v["teamId"]
-
-
-def credited_kill(e: dict) -> bool:
-    return not e["isSuicide"] and enemy(e.get("killer"), e.get("victim"))
+def is_player_character(c: dict | None) -> bool:
+    return isinstance(c, dict) and is_player(c.get("accountId"))
 
 
 def of_type(events: list[dict], t: str) -> list[dict]:
@@ -109,15 +106,15 @@ def detect_fights(events: list[dict]) -> list[str]:
                 members.append(combat[j])
                 teams |= {aj["teamId"], vj["teamId"]}
                 last = tj
-        knocks = sum(1 for m in members if m[1] == "knock" and enemy(m[2], m[3]))
-        kills = sum(1 for m in members if m[1] == "kill" and enemy(m[2], m[3]))
+        knocks = sum(1 for m in members if m[1] == "knock" and is_enemy(m[2], m[3]))
+        kills = sum(1 for m in members if m[1] == "kill" and is_enemy(m[2], m[3]))
         dealt: Counter = Counter()
         size: dict[int, set] = defaultdict(set)
         for m in members:
             for c in (m[2], m[3]):
-                if is_player(c):
+                if is_player_character(c):
                     size[c["teamId"]].add(c["accountId"])
-            if m[1] == "damage" and enemy(m[2], m[3]):
+            if m[1] == "damage" and is_enemy(m[2], m[3]):
                 dealt[m[2]["teamId"]] += m[4]
         if len(size) < 2:
             continue
@@ -125,7 +122,7 @@ def detect_fights(events: list[dict]) -> list[str]:
         if knocks + kills >= 2:
             fights.append("multiple casualties")
         elif kills == 1 and knocks == 0:
-            victim_team = next(m[3]["teamId"] for m in members if m[1] == "kill" and enemy(m[2], m[3]))
+            victim_team = next(m[3]["teamId"] for m in members if m[1] == "kill" and is_enemy(m[2], m[3]))
             sizes = [len(s) for s in size.values()]
             imbalance = max(sizes) / min(sizes)
             if dealt[victim_team] >= (75 if imbalance >= 3 else 50 if imbalance >= 2 else 25):
@@ -362,7 +359,7 @@ def test_damage_variety(big_match: list[dict], season_events) -> None:
     assert any(d.get("attacker") and d["attacker"]["accountId"] == d["victim"]["accountId"] and d["damage"] > 0 for d in damage)
     assert any(d.get("attacker") and d["attacker"]["accountId"] != d["victim"]["accountId"]
                and d["attacker"]["teamId"] == d["victim"]["teamId"] for d in damage)  # team damage
-    assert any(d["damageTypeCategory"] == "Damage_Groggy" and d["damage"] > 0 and enemy(d.get("attacker"), d["victim"])
+    assert any(d["damageTypeCategory"] == "Damage_Groggy" and d["damage"] > 0 and is_enemy(d.get("attacker"), d["victim"])
                for d in damage)  # bleeding, the knocker as attacker
     assert {d["damageReason"] for d in damage} >= {"HeadShot", "TorsoShot", "ArmShot", "LegShot", "PelvisShot", "NonSpecific", "None"}
     assert any(d["common"]["isGame"] == 0 for d in damage)  # lobby punches
@@ -407,19 +404,9 @@ def test_match_object_numbers_come_from_the_telemetry(season, season_events) -> 
         assert sorted(r["id"] for r in rosters) == sorted(r["id"] for r in data["relationships"]["rosters"]["data"])
         assert assets and assets[0]["attributes"]["URL"].startswith("https://telemetry-cdn.pubg.com/")
         assert sum(1 for r in rosters if r["attributes"]["won"] == "true") == 1
-        kills: Counter = Counter()
-        hs: Counter = Counter()
-        dbnos: Counter = Counter()
-        dealt: Counter = Counter()
-        for e in events:
-            if e["_T"] == "LogPlayerKillV2" and credited_kill(e):
-                kills[e["killer"]["accountId"]] += 1
-                hs[e["killer"]["accountId"]] += e["killerDamageInfo"]["damageReason"] == "HeadShot"
-            elif e["_T"] == "LogPlayerMakeGroggy" and enemy(e["attacker"], e["victim"]):
-                dbnos[e["attacker"]["accountId"]] += 1
-            elif (e["_T"] == "LogPlayerTakeDamage" and enemy(e.get("attacker"), e["victim"]) and e["damage"] > 0
-                  and e["common"]["isGame"] >= 0.1):
-                dealt[e["attacker"]["accountId"]] += e["damage"]
+        # the simulation's own record (the match object) against the oracle's reading of the telemetry
+        expected = per_player(events)
+        kills, hs, dbnos, dealt = (expected[k] for k in ("kills", "headshots", "knocks", "damage"))
         members = set()
         for r in rosters:
             for ref in r["relationships"]["participants"]["data"]:
@@ -427,19 +414,21 @@ def test_match_object_numbers_come_from_the_telemetry(season, season_events) -> 
                 members.add(ref["id"])
                 assert r["attributes"]["stats"]["rank"] == st["winPlace"]
                 pid = st["playerId"]
-                assert st["kills"] == kills[pid]
-                assert st["headshotKills"] == hs[pid]
-                assert st["DBNOs"] == dbnos[pid]
-                assert st["damageDealt"] == pytest.approx(dealt[pid], abs=1e-3)
+                assert st["kills"] == kills.get(pid, 0)
+                assert st["headshotKills"] == hs.get(pid, 0)
+                assert st["DBNOs"] == dbnos.get(pid, 0)
+                assert st["damageDealt"] == pytest.approx(float(dealt.get(pid, 0)), abs=1e-3)
         assert members == set(parts)
         assert sum(kills.values()) > 0
 
 
 def test_generate_match_object_directly() -> None:
-    events = generate_match_events(MATCH_ID, random.Random(3), scale=0.1, game_mode="duo-fpp", match_type="custom")
+    match = simulate_match(MATCH_ID, random.Random(3), scale=0.1, game_mode="duo-fpp", match_type="custom",
+                           map_name="Desert_Main")
+    events = match.events
     created = datetime(2024, 6, 1, 10, tzinfo=timezone.utc)
-    obj = generate_match_object(MATCH_ID, events, match_type="custom", game_mode="duo-fpp", map_name="Desert_Main",
-                                created_at=created)
+    obj = generate_match_object(match, created_at=created)
+    assert obj["data"]["attributes"]["mapName"] == "Desert_Main" == of_type(events, "LogMatchStart")[0]["mapName"]
     assert obj["data"]["attributes"]["createdAt"] == "2024-06-01T10:00:00Z"
     assert obj["data"]["attributes"]["isCustomMatch"] is True
     start = of_type(events, "LogMatchStart")[0]
@@ -481,16 +470,16 @@ def test_player_pool_has_awkward_names() -> None:
 
 
 def test_match_type_and_mode_mix(tmp_path: Path) -> None:
-    import loader.synth as synth
+    from loader.synth.season import MATCH_TYPE_WEIGHTS, MODE_WEIGHTS_BY_TYPE, pick_weighted
 
     types: Counter = Counter()
     modes: Counter = Counter()
     for i in range(400):
         rng = random.Random(f"7:{i}")
         rng.getrandbits(128)
-        t = synth._pick(rng, synth._MATCH_TYPES)
+        t = pick_weighted(rng, MATCH_TYPE_WEIGHTS)
         types[t] += 1
-        modes[synth._pick(rng, synth._MODES_BY_TYPE[t])] += 1
+        modes[pick_weighted(rng, MODE_WEIGHTS_BY_TYPE[t])] += 1
     assert 0.5 < types["official"] / 400 < 0.7 and 0.17 < types["competitive"] / 400 < 0.33
     assert types["custom"] and types["arcade"] + types["event"] + types["training"] > 20
     assert set(modes) == {"squad-fpp", "squad", "duo-fpp", "solo-fpp", "esports-squad-fpp"}
@@ -565,3 +554,233 @@ def test_mutate_match(season_events) -> None:
     check_consistency(new)
     # deterministic
     assert orjson.dumps(mutate_match(events, random.Random(5))) == orjson.dumps(new)
+
+
+# ----------------------------------------------------------------------------- calibrated to real play
+#
+# The synthetic play against ranges derived here from the real files under PEWSTATS_SHARED_DATA
+# (its SOURCES.md): the two real telemetry files give kill and hit distances per weapon category
+# (categories from seeds/weapons.csv), the real battle-royale match objects PUBG's own kills,
+# headshotKills, DBNOs, damageDealt and longestKill per participant. The synthetic side is the
+# demo's season (`pewstats demo`: 12 matches, seed 2026, scale 0.3) and three full-size matches.
+
+WEAPON_SEED = Path(__file__).resolve().parents[2] / "seeds" / "weapons.csv"
+REAL_TELEMETRY = [
+    "JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json",  # 2025, complete, V2
+    "kevcodez-pubg-api-kotlin/telemetry_fc6db7bd-f16b-43e5-aa2d-1d6e2a66c57c.truncated.json",  # 2018, cut off
+]
+CLOSE_RANGE = ("shotgun", "smg", "pistol")
+LONG_RANGE = ("dmr", "sniper_rifle")
+# A car hurts whom it touches: no vehicle hit further than a car's length and a bit (no real
+# vehicle hit in the files to derive it from).
+VEHICLE_REACH_M = 10.0
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def weapon_categories() -> dict[str, str]:
+    import csv
+
+    with WEAPON_SEED.open(newline="") as f:
+        return {row["weapon_id"]: row["weapon_category"] for row in csv.DictReader(f)}
+
+
+def complete_events(path: Path) -> list[dict]:
+    """Every complete event of a telemetry file, also of one cut off mid-event (the 2018 file)."""
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    events, i = [], text.index("[") + 1
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        try:
+            event, i = decoder.raw_decode(text, i)
+        except json.JSONDecodeError:
+            return events
+        events.append(event)
+
+
+def metres_apart(a: dict, b: dict) -> float:
+    la, lb = a["location"], b["location"]
+    return math.dist((la["x"], la["y"], la["z"]), (lb["x"], lb["y"], lb["z"])) / 100
+
+
+def kill_distances(events: list[dict], categories: dict[str, str]) -> dict[str, list[float]]:
+    """Metres of each kill by a player, per category of the credited weapon (V2: killerDamageInfo;
+    before 2021: the LogPlayerKill itself). Bleed-outs of the old format name the knocker's body,
+    not the weapon that knocked: left out."""
+    out: dict[str, list[float]] = defaultdict(list)
+    for e in events:
+        if e["_T"] == "LogPlayerKillV2" and credited_kill(e):
+            info = e["killerDamageInfo"]
+        elif e["_T"] == "LogPlayerKill" and e.get("damageTypeCategory") != "Damage_Groggy":
+            info = e
+        else:
+            continue
+        if info["distance"] > 0 and info["damageCauserName"] in categories:
+            out[categories[info["damageCauserName"]]].append(info["distance"] / 100)
+    return out
+
+
+def hit_distances(events: list[dict], categories: dict[str, str]) -> dict[str, list[float]]:
+    """Attacker-to-victim metres of each hit on somebody else, per weapon category (bleeding, whose
+    causer is a body, is not a hit)."""
+    out: dict[str, list[float]] = defaultdict(list)
+    for e in events:
+        a = e.get("attacker")
+        if (e["_T"] == "LogPlayerTakeDamage" and a and a.get("accountId") != e["victim"].get("accountId")
+                and e["damageTypeCategory"] != "Damage_Groggy" and e["damageCauserName"] in categories):
+            out[categories[e["damageCauserName"]]].append(metres_apart(a, e["victim"]))
+    return out
+
+
+def participants(match_object: dict) -> list[dict]:
+    return [i["attributes"]["stats"] for i in match_object["included"] if i["type"] == "participant"]
+
+
+@dataclass
+class Play:
+    kill_distances: dict[str, list[float]]
+    hit_distances: dict[str, list[float]]
+    matches: list[tuple[str, list[dict]]]  # (game mode, participants' stats) per match
+
+
+@pytest.fixture(scope="module")
+def real_play(shared_data: Path) -> Play:
+    categories = weapon_categories()
+    kills: dict[str, list[float]] = defaultdict(list)
+    for name in REAL_TELEMETRY:
+        for category, d in kill_distances(complete_events(shared_data / name), categories).items():
+            kills[category] += d
+    hits = hit_distances(complete_events(shared_data / REAL_TELEMETRY[0]), categories)  # 2018 locations are stale
+    matches = []
+    for path in sorted(shared_data.rglob("match*.json")):
+        obj = orjson.loads(path.read_bytes())
+        attributes = obj["data"]["attributes"]
+        # battle royale only: not the arcade team deathmatch, not the training range
+        if attributes.get("gameMode") != "tdm" and attributes.get("matchType") != "training":
+            matches.append((attributes.get("gameMode") or "squad-fpp", participants(obj)))
+    assert len(matches) >= 6, "the real match objects of SOURCES.md"
+    return Play(dict(kills), hits, matches)
+
+
+@pytest.fixture(scope="module")
+def synthetic_play(tmp_path_factory) -> Play:
+    out = tmp_path_factory.mktemp("calibration")
+    made = generate_season(out / "demo", 12, seed=2026, scale=0.3) + generate_season(out / "full", 3, seed=2026, scale=1.0)
+    categories = weapon_categories()
+    kills: dict[str, list[float]] = defaultdict(list)
+    hits: dict[str, list[float]] = defaultdict(list)
+    matches = []
+    for m in made:
+        events = orjson.loads(gzip.decompress(m.telemetry_path.read_bytes()))
+        for category, d in kill_distances(events, categories).items():
+            kills[category] += d
+        for category, d in hit_distances(events, categories).items():
+            hits[category] += d
+        obj = orjson.loads(m.match_path.read_bytes())
+        matches.append((obj["data"]["attributes"]["gameMode"], participants(obj)))
+    return Play(dict(kills), dict(hits), matches)
+
+
+def real_longest_kills(play: Play) -> list[float]:
+    return [p["longestKill"] for _, stats in play.matches for p in stats if p["kills"] > 0]
+
+
+def melee_reach(real: Play) -> float:
+    """Twice the longest real melee hit or kill (fists and pans reach about a metre)."""
+    return 2 * max(real.hit_distances["melee"] + real.kill_distances.get("melee", []))
+
+
+def test_melee_kills_and_hits_are_within_reach(real_play: Play, synthetic_play: Play) -> None:
+    reach = melee_reach(real_play)
+    assert reach < 5, reach
+    melee = synthetic_play.kill_distances.get("melee", []) + synthetic_play.hit_distances["melee"]
+    assert melee and max(melee) <= reach, (reach, sorted(melee)[-5:])
+
+
+def test_kill_distances_per_weapon_category(real_play: Play, synthetic_play: Play) -> None:
+    longest = real_longest_kills(real_play)  # a player's longest kill is at least as far as its typical kill
+    median = {c: quantile(d, 0.5) for c, d in synthetic_play.kill_distances.items() if len(d) >= 5}
+    p90 = {c: quantile(d, 0.9) for c, d in synthetic_play.kill_distances.items() if len(d) >= 5}
+    assert set(median) >= {"assault_rifle", "smg", "dmr", "sniper_rifle"}, median
+    # close-range weapons kill closer than the typical player's longest kill, and at least half as
+    # close as their real kills in the telemetry files (fights at close range: a lower bound)
+    for c in CLOSE_RANGE:
+        if c in median:
+            real = real_play.kill_distances.get(c, [])
+            low = quantile(real, 0.5) / 2 if len(real) >= 5 else 1.0
+            assert low <= median[c] <= quantile(longest, 0.5), (c, low, median[c])
+            assert p90[c] <= quantile(longest, 0.75), (c, p90[c])
+    # assault rifles: from their real telemetry median (close fights) to the real longest kills' 3rd quartile
+    ar_low = quantile(real_play.kill_distances["assault_rifle"], 0.5)
+    assert ar_low <= median["assault_rifle"] <= quantile(longest, 0.75), (ar_low, median["assault_rifle"])
+    # marksman and sniper rifles kill further than assault rifles, within the real longest kills
+    for c in LONG_RANGE:
+        assert median[c] > median["assault_rifle"], (c, median)
+        assert p90[c] <= quantile(longest, 0.95), (c, p90[c])
+    assert max(median[c] for c in CLOSE_RANGE if c in median) < median["assault_rifle"]
+    every_kill = [d for ds in synthetic_play.kill_distances.values() for d in ds]
+    assert max(every_kill) <= max(longest), max(every_kill)
+
+
+def test_no_hit_beyond_the_reach_of_its_weapon(real_play: Play, synthetic_play: Play) -> None:
+    longest = max(real_longest_kills(real_play))
+    reach = {"melee": melee_reach(real_play), "vehicle": VEHICLE_REACH_M,
+             "throwable": 2 * max(real_play.hit_distances["throwable"])}  # twice the longest real throw
+    for category, distances in synthetic_play.hit_distances.items():
+        limit = reach.get(category, longest)
+        assert max(distances) <= limit, (category, max(distances), limit)
+
+
+def test_longest_kills_per_player_match_real_players(real_play: Play, synthetic_play: Play) -> None:
+    real = real_longest_kills(real_play)
+    synthetic = real_longest_kills(synthetic_play)
+    assert quantile(real, 0.25) <= quantile(synthetic, 0.5) <= quantile(real, 0.75)
+    assert quantile(real, 0.75) <= quantile(synthetic, 0.9) <= max(real)
+    assert max(synthetic) <= max(real)
+
+
+def per_match(play: Play, measure, modes: tuple[str, ...] | None = None) -> list[float]:
+    return [measure(stats) for mode, stats in play.matches if modes is None or mode in modes]
+
+
+def within_real_range(real: list[float], synthetic: list[float]) -> tuple[float, float, float]:
+    """The synthetic matches' median of a per-match figure, and the real matches' range of it."""
+    return min(real), statistics.median(synthetic), max(real)
+
+
+def test_headshot_share_of_kills(real_play: Play, synthetic_play: Play) -> None:
+    def share(stats: list[dict]) -> float:
+        return sum(p["headshotKills"] for p in stats) / max(1, sum(p["kills"] for p in stats))
+
+    low, synthetic, high = within_real_range(per_match(real_play, share), per_match(synthetic_play, share))
+    assert low <= synthetic <= high, (low, synthetic, high)
+    kills = sum(p["kills"] for _, stats in synthetic_play.matches for p in stats)
+    headshots = sum(p["headshotKills"] for _, stats in synthetic_play.matches for p in stats)
+    assert low <= headshots / kills <= high, (low, headshots / kills, high)
+
+
+def test_kills_per_player(real_play: Play, synthetic_play: Play) -> None:
+    for measure in (lambda stats: sum(p["kills"] for p in stats) / len(stats),  # kills per participant
+                    lambda stats: sum(1 for p in stats if p["kills"]) / len(stats)):  # share with a kill
+        low, synthetic, high = within_real_range(per_match(real_play, measure), per_match(synthetic_play, measure))
+        assert low <= synthetic <= high, (low, synthetic, high)
+    most = max(p["kills"] for _, stats in synthetic_play.matches for p in stats)
+    assert most <= max(p["kills"] for _, stats in real_play.matches for p in stats)
+
+
+def test_damage_per_player(real_play: Play, synthetic_play: Play) -> None:
+    for measure in (lambda stats: quantile([p["damageDealt"] for p in stats], 0.5),
+                    lambda stats: quantile([p["damageDealt"] for p in stats], 0.9),
+                    lambda stats: sum(1 for p in stats if p["damageDealt"] == 0) / len(stats)):
+        low, synthetic, high = within_real_range(per_match(real_play, measure), per_match(synthetic_play, measure))
+        assert low <= synthetic <= high, (low, synthetic, high)
+    most = max(p["damageDealt"] for _, stats in synthetic_play.matches for p in stats)
+    assert most <= max(p["damageDealt"] for _, stats in real_play.matches for p in stats)
+
