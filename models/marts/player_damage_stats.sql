@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -11,17 +16,7 @@
     )
 }}
 
-with changed_players as (
-
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-per_match as (
+with per_match as (
 
     select
         damage.account_id,
@@ -35,7 +30,7 @@ per_match as (
         matches.version_at
     from {{ ref('int_player_match_weapon_damage') }} as damage
     inner join {{ ref('int_matches') }} as matches on damage.match_id = matches.match_id
-    where damage.account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('damage.account_id') }}
 
 ),
 

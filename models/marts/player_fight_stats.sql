@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -16,17 +21,7 @@
     'kills', 'damage_dealt', 'damage_taken', 'times_knocked', 'times_killed', 'fights_survived',
 ] -%}
 
-with changed_players as (
-
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-per_match as (
+with per_match as (
 
     select
         player_fights.account_id,
@@ -38,7 +33,7 @@ per_match as (
         matches.version_at
     from {{ ref('int_player_match_fights') }} as player_fights
     inner join {{ ref('int_matches') }} as matches on player_fights.match_id = matches.match_id
-    where player_fights.account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('player_fights.account_id') }}
 
 ),
 

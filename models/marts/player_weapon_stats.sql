@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -11,18 +16,7 @@
     )
 }}
 
-
-with changed_players as (
-
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-kills as (
+with kills as (
 
     select
         match_id,
@@ -40,7 +34,7 @@ kills as (
         0 as damage_dealt,
         0 as hits
     from {{ ref('int_player_match_weapon_kills') }}
-    where account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -62,7 +56,7 @@ knocks as (
         0 as damage_dealt,
         0 as hits
     from {{ ref('int_player_match_weapon_knocks') }}
-    where account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -84,7 +78,7 @@ damage as (
         total_damage as damage_dealt,
         total_hits as hits
     from {{ ref('int_player_match_weapon_damage') }}
-    where account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
