@@ -16,6 +16,12 @@
     )
 }}
 
+{#- The measures, in the mart's column order (macros/measures.sql). -#}
+{%- set measures = [
+    {'name': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+] -%}
+
 with per_match as (
 
     select
@@ -23,8 +29,9 @@ with per_match as (
         damage.weapon_id,
         damage.damage_reason,
         damage.match_id,
-        damage.total_damage,
-        damage.total_hits,
+        {% for m in measures -%}
+            damage.{{ m.name }},
+        {% endfor -%}
         matches.match_type_bucket,
         matches.match_started_at,
         matches.version_at
@@ -41,11 +48,10 @@ aggregated as (
         account_id,
         weapon_id,
         damage_reason,
-        case
-            when grouping(match_type_bucket) = 1 then 'all' else match_type_bucket
-        end as match_type,
-        sum(total_damage) as total_damage,
-        sum(total_hits) as total_hits,
+        {{ pewstats.match_type_of_grouping() }} as match_type,
+        {% for m in measures -%}
+            {{ m.agg }}({{ m.name }}) as {{ m.name }},
+        {% endfor -%}
         count(distinct match_id) as matches,
         max(match_started_at) as last_match_at,
         max(version_at) as stats_updated_at
@@ -67,8 +73,9 @@ final as (
         coalesce(weapons.weapon_category, 'other') as weapon_category,
         aggregated.damage_reason,
         aggregated.match_type,
-        aggregated.total_damage,
-        aggregated.total_hits,
+        {% for m in measures -%}
+            {{ pewstats.measure_value(m, 'aggregated') }} as {{ m.name }},
+        {% endfor -%}
         aggregated.matches,
         aggregated.last_match_at,
         aggregated.stats_updated_at
@@ -88,8 +95,9 @@ select
     weapon_category,
     damage_reason,
     match_type,
-    total_damage,
-    total_hits,
+    {% for m in measures -%}
+        {{ m.name }},
+    {% endfor -%}
     matches,
     last_match_at,
     stats_updated_at
