@@ -20,7 +20,9 @@
       - the `rebuild` incremental strategy (dbt_project.yml) deletes every row of those keys and
         inserts the new rows, in the model's transaction. Deleting by the keys, not by the new
         rows, is what removes keys whose new version has no rows at all (a re-detected match
-        with no fight left, a player dropped from a reloaded match).
+        with no fight left, a player dropped from a reloaded match);
+      - the pre-hook `record_watermark` writes down the watermark the build started from, so
+        that this invocation's data tests read only the rows it rebuilt (macros/scoped_tests.sql).
 
     The replacement itself is dispatched (`rebuild_sql`): an adapter without delete (Spark:
     insert_overwrite of partitions or append only) gets its own implementation there, and
