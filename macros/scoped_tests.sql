@@ -63,9 +63,10 @@
 {%- endmacro %}
 
 {#- The rows of `node_id` (a model's unique id) rebuilt in this invocation, as a condition on
-    that model's columns; none when the whole table is to be tested. -#}
+    that model's columns; none when the whole table is to be tested. Only `dbt build` can
+    have rebuilt anything, and never with --full-refresh: other commands ask no question. -#}
 {% macro rows_built(node_id) -%}
-    {%- if not execute or pewstats.full_tests() -%}
+    {%- if not execute or pewstats.full_tests() or flags.WHICH != 'build' or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set node = graph.nodes.get(node_id) -%}
@@ -101,7 +102,8 @@
     {%- set where = config.get('where', '') or '' -%}
     {%- if '__rows_built__' in where -%}
         {%- set condition = pewstats.rows_built(model.attached_node) if model.attached_node else none -%}
-        {%- if condition is not none and pewstats.enforced_by_database(model) -%}
+        {%- if condition is not none and pewstats.has_enforced_contract(model.attached_node)
+            and pewstats.enforced_by_database(model) -%}
             {%- set condition = 'false /* enforced by a constraint of the table */' -%}
         {%- endif -%}
         {%- set where = where | replace('__rows_built__', 'true' if condition is none else condition) -%}
@@ -114,6 +116,13 @@
     {%- else -%}
         {{ return(relation) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Only a model with an enforced contract has constraints (the fight marts, on PostgreSQL):
+    the catalog is asked about those models' tests only. -#}
+{% macro has_enforced_contract(node_id) -%}
+    {%- set contract = graph.nodes.get(node_id, {}).get('config', {}).get('contract', {}) -%}
+    {{ return(contract.get('enforced', false) if contract is mapping else false) }}
 {%- endmacro %}
 
 {#- Whether the database itself guarantees what the test `test_node` checks. -#}
