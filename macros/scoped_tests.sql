@@ -74,13 +74,25 @@
     {%- if rebuild is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {#- A model's answer, once read, serves its other tests: dbt runs a model's tests after the
+        model, and a model runs once per invocation, so the answer cannot change. (A cache in
+        dbt's graph dict, which every node of the invocation shares; where it is not shared,
+        each test asks again: one query a test, the same answer.) -#}
+    {%- set cache = graph.setdefault('pewstats_rows_built', {}) -%}
+    {%- if node_id not in cache -%}
+        {%- do cache.update({node_id: pewstats.read_rows_built(node, rebuild)}) -%}
+    {%- endif -%}
+    {{ return(cache[node_id]) }}
+{%- endmacro %}
+
+{% macro read_rows_built(node, rebuild) -%}
     {%- set log = pewstats.rebuild_log() -%}
     {%- if load_relation(log) is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
         select watermark from {{ log }}
-        where invocation_id = '{{ invocation_id }}' and node_id = '{{ node_id }}'
+        where invocation_id = '{{ invocation_id }}' and node_id = '{{ node.unique_id }}'
     {%- endset -%}
     {%- set found = run_query(query).columns[0].values() -%}
     {%- if found | length == 0 -%}
