@@ -32,7 +32,7 @@ pewstats synth --matches 6 --seed 2026 --scale 0.2 --out "$work/season"
 pewstats load telemetry --detect-fights "$work/season/telemetry"
 pewstats load matches "$work/season/matches"
 pewstats dbt seed --full-refresh
-pewstats dbt build --warn-error
+pewstats dbt build --warn-error --vars '{full_tests: true}'
 pewstats dbt source freshness
 
 echo "== 3/3 sqlfluff lint"

@@ -1,14 +1,18 @@
 {{ config(severity='warn') }}
 
 -- Weapon ids seen in the data but missing from the weapons seed: add them to seeds/weapons.csv.
+-- On an incremental build, among the rows it rebuilt (macros/scoped_tests.sql).
 
 with seen as (
 
     select weapon_id from {{ ref('int_player_match_weapon_damage') }}
+    where {{ pewstats.rows_built_by('int_player_match_weapon_damage') }}
     union
     select weapon_id from {{ ref('int_player_match_weapon_kills') }}
+    where {{ pewstats.rows_built_by('int_player_match_weapon_kills') }}
     union
     select weapon_id from {{ ref('int_player_match_weapon_knocks') }}
+    where {{ pewstats.rows_built_by('int_player_match_weapon_knocks') }}
 
 ),
 

@@ -1,8 +1,6 @@
+{{ pewstats.rebuild_by(key='account_id', versions='int_player_matches', version_column='changed_at') }}
 {{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players('changed_at')) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['changed_at']},
@@ -14,17 +12,7 @@
     Rebuilt per player, like the player marts: a build reads only the spine rows of the
     players whose matches changed, so its cost does not grow with the whole history. -#}
 
-with changed_players as (
-
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('changed_at') }}
-    {%- endif %}
-
-),
-
-player_matches as (
+with player_matches as (
 
     select
         account_id,
@@ -34,7 +22,7 @@ player_matches as (
         is_present,
         changed_at
     from {{ ref('int_player_matches') }}
-    where account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 

@@ -1,7 +1,6 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_fight_detection__detections', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_fight_detection__detections')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['account_id']},
@@ -10,19 +9,7 @@
     )
 }}
 
-with changed_matches as (
-
-    select
-        match_id,
-        loaded_at
-    from {{ ref('stg_fight_detection__detections') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-participants as (
+with participants as (
 
     select
         p.fight_id,
@@ -36,10 +23,11 @@ participants as (
         p.was_knocked,
         p.was_killed,
         p.survived,
-        changed_matches.loaded_at
+        p.loaded_at
     from {{ ref('stg_fight_detection__fight_participants') }} as p
-    inner join changed_matches on p.match_id = changed_matches.match_id
-    where {{ pewstats.is_player('p.account_id') }}
+    where
+        {{ pewstats.is_rebuilt('p.match_id') }}
+        and {{ pewstats.is_player('p.account_id') }}
 
 ),
 
@@ -50,9 +38,7 @@ fights as (
         primary_team_1,
         primary_team_2
     from {{ ref('stg_fight_detection__fights') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
+    where {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 
@@ -63,9 +49,7 @@ fight_teams as (
         team_id,
         team_outcome
     from {{ ref('stg_fight_detection__fight_teams') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
+    where {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 

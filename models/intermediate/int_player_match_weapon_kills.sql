@@ -1,7 +1,6 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_telemetry__matches', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_telemetry__matches')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['account_id']},
@@ -10,33 +9,22 @@
     )
 }}
 
-with changed_matches as (
+{%- set close_below = var('kill_range_m')['close_below'] -%}
+{%- set long_from = var('kill_range_m')['long_from'] -%}
+
+with credited_kills as (
 
     select
         match_id,
+        account_id,
+        weapon_id,
+        is_headshot,
+        distance_m,
         loaded_at
-    from {{ ref('stg_telemetry__matches') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-credited_kills as (
-
-    select
-        kills.match_id,
-        kills.killer_account_id as account_id,
-        {{ pewstats.weapon_or_unknown('kills.killer_damage_causer_name') }} as weapon_id,
-        kills.killer_damage_reason = 'HeadShot' as is_headshot,
-        kills.killer_distance_m as distance_m,
-        changed_matches.loaded_at
-    from {{ ref('stg_telemetry__player_kill_v2') }} as kills
-    inner join changed_matches on kills.match_id = changed_matches.match_id
+    from {{ ref('int_combat_events') }}
     where
-        {{ pewstats.is_counted('kills.is_game') }}
-        and {{ pewstats.is_enemy('kills.killer', 'kills.victim') }}
-        and not coalesce(kills.is_suicide, false)
+        event_type = 'kill'
+        and {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 
@@ -51,9 +39,11 @@ final as (
         count(distance_m) as kills_with_distance,
         coalesce(sum(distance_m), 0) as total_kill_distance,
         max(distance_m) as longest_kill,
-        sum(case when distance_m < 50 then 1 else 0 end) as close_range_kills,
-        sum(case when distance_m >= 50 and distance_m < 200 then 1 else 0 end) as mid_range_kills,
-        sum(case when distance_m >= 200 then 1 else 0 end) as long_range_kills,
+        sum(case when distance_m < {{ close_below }} then 1 else 0 end) as close_range_kills,
+        sum(
+            case when distance_m >= {{ close_below }} and distance_m < {{ long_from }} then 1 else 0 end
+        ) as mid_range_kills,
+        sum(case when distance_m >= {{ long_from }} then 1 else 0 end) as long_range_kills,
         max(loaded_at) as loaded_at
     from credited_kills
     group by match_id, account_id, weapon_id

@@ -1,7 +1,6 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_telemetry__matches', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_telemetry__matches')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['account_id']},
@@ -10,30 +9,17 @@
     )
 }}
 
-with changed_matches as (
+with enemy_knocks as (
 
     select
         match_id,
+        account_id,
+        weapon_id,
         loaded_at
-    from {{ ref('stg_telemetry__matches') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-enemy_knocks as (
-
-    select
-        knocks.match_id,
-        knocks.attacker_account_id as account_id,
-        {{ pewstats.weapon_or_unknown('knocks.damage_causer_name') }} as weapon_id,
-        changed_matches.loaded_at
-    from {{ ref('stg_telemetry__player_make_groggy') }} as knocks
-    inner join changed_matches on knocks.match_id = changed_matches.match_id
+    from {{ ref('int_combat_events') }}
     where
-        {{ pewstats.is_counted('knocks.is_game') }}
-        and {{ pewstats.is_enemy('knocks.attacker', 'knocks.victim') }}
+        event_type = 'knock'
+        and {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 

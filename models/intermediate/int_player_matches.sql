@@ -1,6 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='match_id',
+        versions='int_matches',
+        version_column='version_at',
+        watermark_column='changed_at',
+    )
+}}
+{{
     config(
-        unique_key='match_id',
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['account_id']},
@@ -12,131 +19,33 @@
 {#- The player x match spine. Every player seen in a match (telemetry or fights), rebuilt
     whenever any source of the match changes. When a new version of a match no longer has
     a player, that player's row stays as a tombstone (is_present = false) stamped with the
-    new version, so the marts learn that this player must be recomputed. A full build reads
-    every match without the `in (changed matches)` filters, which there only make the
-    planner guess at a CTE's distinct values. -#}
+    new version, so the marts learn that this player must be recomputed: the `rebuild`
+    strategy deletes the match's old rows only after this model has read them. -#}
 
-with changed_matches as (
+{#- Where players appear: (model, the prefix of its character columns, rank of its names) -#}
+{%- set actor_sources = [
+    ('stg_telemetry__match_start_characters', 'player_', 1),
+    ('stg_telemetry__player_take_damage', 'attacker_', 2),
+    ('stg_telemetry__player_take_damage', 'victim_', 2),
+    ('stg_telemetry__player_make_groggy', 'attacker_', 2),
+    ('stg_telemetry__player_kill_v2', 'killer_', 2),
+    ('stg_telemetry__player_kill_v2', 'victim_', 2),
+    ('stg_fight_detection__fight_participants', '', 3),
+] -%}
 
-    select
-        match_id,
-        match_started_at,
-        version_at
-    from {{ ref('int_matches') }}
-    {% if is_incremental() -%}
-        where version_at > {{ pewstats.watermark('changed_at') }}
-    {%- endif %}
+with all_actors as (
 
-),
-
-characters as (
-
-    select
-        match_id,
-        player_account_id as account_id,
-        player_name,
-        player_team_id as team_id,
-        1 as source_rank
-    from {{ ref('stg_telemetry__match_start_characters') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-
-),
-
-damage_actors as (
-
-    select
-        match_id,
-        attacker_account_id as account_id,
-        attacker_name as player_name,
-        attacker_team_id as team_id,
-        2 as source_rank
-    from {{ ref('stg_telemetry__player_take_damage') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-    union all
-    select
-        match_id,
-        victim_account_id as account_id,
-        victim_name as player_name,
-        victim_team_id as team_id,
-        2 as source_rank
-    from {{ ref('stg_telemetry__player_take_damage') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-
-),
-
-knock_actors as (
-
-    select
-        match_id,
-        attacker_account_id as account_id,
-        attacker_name as player_name,
-        attacker_team_id as team_id,
-        2 as source_rank
-    from {{ ref('stg_telemetry__player_make_groggy') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-
-),
-
-kill_actors as (
-
-    select
-        match_id,
-        killer_account_id as account_id,
-        killer_name as player_name,
-        killer_team_id as team_id,
-        2 as source_rank
-    from {{ ref('stg_telemetry__player_kill_v2') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-    union all
-    select
-        match_id,
-        victim_account_id as account_id,
-        victim_name as player_name,
-        victim_team_id as team_id,
-        2 as source_rank
-    from {{ ref('stg_telemetry__player_kill_v2') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-
-),
-
-fight_actors as (
-
-    select
-        match_id,
-        account_id,
-        player_name,
-        team_id,
-        3 as source_rank
-    from {{ ref('stg_fight_detection__fight_participants') }}
-    {% if is_incremental() -%}
-        where match_id in (select changed_matches.match_id from changed_matches)
-    {%- endif %}
-
-),
-
-all_actors as (
-
-    select * from characters
-    union all
-    select * from damage_actors
-    union all
-    select * from knock_actors
-    union all
-    select * from kill_actors
-    union all
-    select * from fight_actors
+    {% for model_name, prefix, rank in actor_sources -%}
+        select
+            match_id,
+            {{ prefix }}account_id{{ ' as account_id' if prefix }},
+            {{ prefix ~ 'name as player_name' if prefix else 'player_name' }},
+            {{ prefix }}team_id{{ ' as team_id' if prefix }},
+            {{ rank }} as source_rank
+        from {{ ref(model_name) }}
+        where {{ pewstats.is_rebuilt('match_id') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -186,7 +95,7 @@ present_players as (
                 previous.match_id = present_players.match_id
                 and previous.account_id = present_players.account_id
         where
-            previous.match_id in (select changed_matches.match_id from changed_matches)
+            {{ pewstats.is_rebuilt('previous.match_id') }}
             and present_players.account_id is null
 
     ),
@@ -209,11 +118,11 @@ final as (
         players.account_id,
         players.player_name,
         players.team_id,
-        changed_matches.match_started_at,
+        matches.match_started_at,
         players.is_present,
-        changed_matches.version_at as changed_at
+        matches.version_at as changed_at
     from players
-    inner join changed_matches on players.match_id = changed_matches.match_id
+    inner join {{ ref('int_matches') }} as matches on players.match_id = matches.match_id
 
 )
 

@@ -1,8 +1,7 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_fight_detection__detections', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
         contract={'enforced': target.type == 'postgres'},
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_fight_detection__detections')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['account_id']},
@@ -13,19 +12,7 @@
 
 -- depends_on: {{ ref('fights') }}
 
-with changed_matches as (
-
-    select
-        match_id,
-        loaded_at
-    from {{ ref('stg_fight_detection__detections') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-final as (
+with final as (
 
     select
         participants.fight_id,
@@ -44,9 +31,9 @@ final as (
         participants.survived,
         participants.knocked_at,
         participants.killed_at,
-        changed_matches.loaded_at
+        participants.loaded_at
     from {{ ref('stg_fight_detection__fight_participants') }} as participants
-    inner join changed_matches on participants.match_id = changed_matches.match_id
+    where {{ pewstats.is_rebuilt('participants.match_id') }}
 
 )
 

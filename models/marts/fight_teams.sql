@@ -1,8 +1,7 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_fight_detection__detections', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
         contract={'enforced': target.type == 'postgres'},
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_fight_detection__detections')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['loaded_at']},
@@ -12,28 +11,16 @@
 
 -- depends_on: {{ ref('fights') }}
 
-with changed_matches as (
-
-    select
-        match_id,
-        loaded_at
-    from {{ ref('stg_fight_detection__detections') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-final as (
+with final as (
 
     select
         teams.fight_id,
         teams.match_id,
         teams.team_id,
         teams.team_outcome,
-        changed_matches.loaded_at
+        teams.loaded_at
     from {{ ref('stg_fight_detection__fight_teams') }} as teams
-    inner join changed_matches on teams.match_id = changed_matches.match_id
+    where {{ pewstats.is_rebuilt('teams.match_id') }}
 
 )
 

@@ -1,8 +1,7 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_fight_detection__detections', version_column='loaded_at') }}
 {{
     config(
-        unique_key='match_id',
         contract={'enforced': target.type == 'postgres'},
-        pre_hook="{{ pewstats.delete_changed('match_id', pewstats.changed_matches('stg_fight_detection__detections')) }}",
         indexes=[
             {'columns': ['match_id']},
             {'columns': ['loaded_at']},
@@ -10,19 +9,7 @@
     )
 }}
 
-with changed_matches as (
-
-    select
-        match_id,
-        loaded_at
-    from {{ ref('stg_fight_detection__detections') }}
-    {% if is_incremental() -%}
-        where loaded_at > {{ pewstats.watermark('loaded_at') }}
-    {%- endif %}
-
-),
-
-final as (
+with final as (
 
     select
         fights.fight_id,
@@ -46,9 +33,9 @@ final as (
         fights.fight_center_y,
         fights.fight_spread_radius,
         fights.detector_version,
-        changed_matches.loaded_at
+        fights.loaded_at
     from {{ ref('stg_fight_detection__fights') }} as fights
-    inner join changed_matches on fights.match_id = changed_matches.match_id
+    where {{ pewstats.is_rebuilt('fights.match_id') }}
 
 )
 

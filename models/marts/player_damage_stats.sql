@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -11,31 +16,28 @@
     )
 }}
 
-with changed_players as (
+{#- The measures, in the mart's column order (macros/measures.sql). -#}
+{%- set measures = [
+    {'name': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+] -%}
 
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-per_match as (
+with per_match as (
 
     select
         damage.account_id,
         damage.weapon_id,
         damage.damage_reason,
         damage.match_id,
-        damage.total_damage,
-        damage.total_hits,
+        {% for m in measures -%}
+            damage.{{ m.name }},
+        {% endfor -%}
         matches.match_type_bucket,
         matches.match_started_at,
         matches.version_at
     from {{ ref('int_player_match_weapon_damage') }} as damage
     inner join {{ ref('int_matches') }} as matches on damage.match_id = matches.match_id
-    where damage.account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('damage.account_id') }}
 
 ),
 
@@ -46,11 +48,10 @@ aggregated as (
         account_id,
         weapon_id,
         damage_reason,
-        case
-            when grouping(match_type_bucket) = 1 then 'all' else match_type_bucket
-        end as match_type,
-        sum(total_damage) as total_damage,
-        sum(total_hits) as total_hits,
+        {{ pewstats.match_type_of_grouping() }} as match_type,
+        {% for m in measures -%}
+            {{ m.agg }}({{ m.name }}) as {{ m.name }},
+        {% endfor -%}
         count(distinct match_id) as matches,
         max(match_started_at) as last_match_at,
         max(version_at) as stats_updated_at
@@ -72,8 +73,9 @@ final as (
         coalesce(weapons.weapon_category, 'other') as weapon_category,
         aggregated.damage_reason,
         aggregated.match_type,
-        aggregated.total_damage,
-        aggregated.total_hits,
+        {% for m in measures -%}
+            {{ pewstats.measure_value(m, 'aggregated') }} as {{ m.name }},
+        {% endfor -%}
         aggregated.matches,
         aggregated.last_match_at,
         aggregated.stats_updated_at
@@ -93,8 +95,9 @@ select
     weapon_category,
     damage_reason,
     match_type,
-    total_damage,
-    total_hits,
+    {% for m in measures -%}
+        {{ m.name }},
+    {% endfor -%}
     matches,
     last_match_at,
     stats_updated_at

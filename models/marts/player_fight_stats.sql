@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -11,34 +16,39 @@
     )
 }}
 
+{#- The measures, in the mart's column order (macros/measures.sql). -#}
 {%- set measures = [
-    'fights', 'fights_won', 'fights_lost', 'fights_drawn', 'third_party_fights', 'knocks',
-    'kills', 'damage_dealt', 'damage_taken', 'times_knocked', 'times_killed', 'fights_survived',
+    {'name': 'fights', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'fights_won', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'fights_lost', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'fights_drawn', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'third_party_fights', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'knocks', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'damage_dealt', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'damage_taken', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'times_knocked', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'times_killed', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'fights_survived', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'survival_rate', 'ratio': ['fights_survived', 'fights']},
+    {'name': 'avg_damage_per_fight', 'ratio': ['damage_dealt', 'fights']},
+    {'name': 'win_rate', 'ratio': ['fights_won', 'fights']},
 ] -%}
+{%- set stored = pewstats.stored_measures(measures) -%}
 
-with changed_players as (
-
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-per_match as (
+with per_match as (
 
     select
         player_fights.account_id,
-        {% for m in measures -%}
-            player_fights.{{ m }},
+        {% for m in stored -%}
+            player_fights.{{ m.name }},
         {% endfor -%}
         matches.match_type_bucket,
         matches.match_started_at,
         matches.version_at
     from {{ ref('int_player_match_fights') }} as player_fights
     inner join {{ ref('int_matches') }} as matches on player_fights.match_id = matches.match_id
-    where player_fights.account_id in (select changed_players.account_id from changed_players)
+    where {{ pewstats.is_rebuilt('player_fights.account_id') }}
 
 ),
 
@@ -47,11 +57,9 @@ aggregated as (
     -- one pass, two groupings: per match-type bucket, and over all matches (`all`)
     select
         account_id,
-        case
-            when grouping(match_type_bucket) = 1 then 'all' else match_type_bucket
-        end as match_type,
-        {% for m in measures -%}
-            sum({{ m }}) as {{ m }},
+        {{ pewstats.match_type_of_grouping() }} as match_type,
+        {% for m in stored -%}
+            {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
         max(match_started_at) as last_match_at,
         max(version_at) as stats_updated_at
@@ -66,21 +74,9 @@ final as (
         aggregated.account_id,
         latest_names.player_name,
         aggregated.match_type,
-        cast(aggregated.fights as integer) as fights,
-        cast(aggregated.fights_won as integer) as fights_won,
-        cast(aggregated.fights_lost as integer) as fights_lost,
-        cast(aggregated.fights_drawn as integer) as fights_drawn,
-        cast(aggregated.third_party_fights as integer) as third_party_fights,
-        cast(aggregated.knocks as integer) as knocks,
-        cast(aggregated.kills as integer) as kills,
-        cast(aggregated.damage_dealt as numeric(20, 6)) as damage_dealt,
-        cast(aggregated.damage_taken as numeric(20, 6)) as damage_taken,
-        cast(aggregated.times_knocked as integer) as times_knocked,
-        cast(aggregated.times_killed as integer) as times_killed,
-        cast(aggregated.fights_survived as integer) as fights_survived,
-        {{ pewstats.safe_ratio('aggregated.fights_survived', 'aggregated.fights') }} as survival_rate,
-        {{ pewstats.safe_ratio('aggregated.damage_dealt', 'aggregated.fights') }} as avg_damage_per_fight,
-        {{ pewstats.safe_ratio('aggregated.fights_won', 'aggregated.fights') }} as win_rate,
+        {% for m in measures -%}
+            {{ pewstats.measure_value(m, 'aggregated') }} as {{ m.name }},
+        {% endfor -%}
         aggregated.last_match_at,
         aggregated.stats_updated_at
     from aggregated
@@ -93,21 +89,9 @@ select
     account_id,
     player_name,
     match_type,
-    fights,
-    fights_won,
-    fights_lost,
-    fights_drawn,
-    third_party_fights,
-    knocks,
-    kills,
-    damage_dealt,
-    damage_taken,
-    times_knocked,
-    times_killed,
-    fights_survived,
-    survival_rate,
-    avg_damage_per_fight,
-    win_rate,
+    {% for m in measures -%}
+        {{ m.name }},
+    {% endfor -%}
     last_match_at,
     stats_updated_at
 from final

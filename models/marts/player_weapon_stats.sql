@@ -1,8 +1,13 @@
 {{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
     config(
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ pewstats.delete_changed('account_id', pewstats.changed_players()) }}",
         indexes=[
             {'columns': ['account_id']},
             {'columns': ['player_name']},
@@ -11,156 +16,65 @@
     )
 }}
 
+{#- The measures, in the mart's column order: where each comes from (`source`: a per-match
+    model below, `column` when its name there differs), how it rolls up over matches, and
+    its type in the mart. A measure without a type feeds another and is not a column; a
+    `ratio` is computed from two rolled-up measures. Adding a metric: its per-match model,
+    one line here, and the YAML. -#}
+{%- set per_match_models = {
+    'kills': 'int_player_match_weapon_kills',
+    'knocks': 'int_player_match_weapon_knocks',
+    'damage': 'int_player_match_weapon_damage',
+} -%}
+{%- set measures = [
+    {'name': 'total_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'headshot_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'knock_downs', 'source': 'knocks', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'kills_with_distance', 'source': 'kills', 'agg': 'sum'},
+    {'name': 'total_kill_distance', 'source': 'kills', 'agg': 'sum', 'type': 'numeric(20, 8)'},
+    {'name': 'longest_kill', 'source': 'kills', 'agg': 'max', 'type': 'numeric(20, 8)'},
+    {'name': 'avg_kill_distance', 'ratio': ['total_kill_distance', 'kills_with_distance']},
+    {'name': 'close_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'mid_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'long_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'damage_dealt', 'source': 'damage', 'column': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'hits', 'source': 'damage', 'column': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+] -%}
+{%- set stored = pewstats.stored_measures(measures) -%}
+{%- set columns = pewstats.mart_measures(measures) -%}
 
-with changed_players as (
+with per_match_weapon as (
 
-    select distinct account_id
-    from {{ ref('int_player_matches') }}
-    {% if is_incremental() -%}
-        where changed_at > {{ pewstats.watermark('stats_updated_at') }}
-    {%- endif %}
-
-),
-
-kills as (
-
-    select
-        match_id,
-        account_id,
-        weapon_id,
-        total_kills,
-        headshot_kills,
-        kills_with_distance,
-        total_kill_distance,
-        longest_kill,
-        close_range_kills,
-        mid_range_kills,
-        long_range_kills,
-        0 as knock_downs,
-        0 as damage_dealt,
-        0 as hits
-    from {{ ref('int_player_match_weapon_kills') }}
-    where account_id in (select changed_players.account_id from changed_players)
-
-),
-
-knocks as (
-
-    select
-        match_id,
-        account_id,
-        weapon_id,
-        0 as total_kills,
-        0 as headshot_kills,
-        0 as kills_with_distance,
-        0 as total_kill_distance,
-        cast(null as numeric(20, 8)) as longest_kill,
-        0 as close_range_kills,
-        0 as mid_range_kills,
-        0 as long_range_kills,
-        knock_downs,
-        0 as damage_dealt,
-        0 as hits
-    from {{ ref('int_player_match_weapon_knocks') }}
-    where account_id in (select changed_players.account_id from changed_players)
-
-),
-
-damage as (
-
-    select
-        match_id,
-        account_id,
-        weapon_id,
-        0 as total_kills,
-        0 as headshot_kills,
-        0 as kills_with_distance,
-        0 as total_kill_distance,
-        cast(null as numeric(20, 8)) as longest_kill,
-        0 as close_range_kills,
-        0 as mid_range_kills,
-        0 as long_range_kills,
-        0 as knock_downs,
-        total_damage as damage_dealt,
-        total_hits as hits
-    from {{ ref('int_player_match_weapon_damage') }}
-    where account_id in (select changed_players.account_id from changed_players)
+    -- one row per player, match and weapon and per-match model; a model's row holds its own
+    -- measures and the neutral value of the others (0 for a sum, null for a max)
+    {% for source, model_name in per_match_models.items() -%}
+        select
+            match_id,
+            account_id,
+            {% for m in stored -%}
+                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
+            {% endfor -%}
+            weapon_id
+        from {{ ref(model_name) }}
+        where {{ pewstats.is_rebuilt('account_id') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 per_match as (
 
     select
-        events.match_id,
-        events.account_id,
-        events.weapon_id,
-        events.total_kills,
-        events.headshot_kills,
-        events.kills_with_distance,
-        events.total_kill_distance,
-        events.longest_kill,
-        events.close_range_kills,
-        events.mid_range_kills,
-        events.long_range_kills,
-        events.knock_downs,
-        events.damage_dealt,
-        events.hits,
+        per_match_weapon.account_id,
+        per_match_weapon.weapon_id,
+        {% for m in stored -%}
+            per_match_weapon.{{ m.name }},
+        {% endfor -%}
         matches.match_type_bucket,
         matches.match_started_at,
         matches.version_at
-    from (
-        select
-            match_id,
-            account_id,
-            weapon_id,
-            total_kills,
-            headshot_kills,
-            kills_with_distance,
-            total_kill_distance,
-            longest_kill,
-            close_range_kills,
-            mid_range_kills,
-            long_range_kills,
-            knock_downs,
-            damage_dealt,
-            hits
-        from kills
-        union all
-        select
-            match_id,
-            account_id,
-            weapon_id,
-            total_kills,
-            headshot_kills,
-            kills_with_distance,
-            total_kill_distance,
-            longest_kill,
-            close_range_kills,
-            mid_range_kills,
-            long_range_kills,
-            knock_downs,
-            damage_dealt,
-            hits
-        from knocks
-        union all
-        select
-            match_id,
-            account_id,
-            weapon_id,
-            total_kills,
-            headshot_kills,
-            kills_with_distance,
-            total_kill_distance,
-            longest_kill,
-            close_range_kills,
-            mid_range_kills,
-            long_range_kills,
-            knock_downs,
-            damage_dealt,
-            hits
-        from damage
-    ) as events
-    inner join {{ ref('int_matches') }} as matches on events.match_id = matches.match_id
+    from per_match_weapon
+    inner join {{ ref('int_matches') }} as matches on per_match_weapon.match_id = matches.match_id
 
 ),
 
@@ -170,20 +84,10 @@ aggregated as (
     select
         account_id,
         weapon_id,
-        case
-            when grouping(match_type_bucket) = 1 then 'all' else match_type_bucket
-        end as match_type,
-        sum(total_kills) as total_kills,
-        sum(headshot_kills) as headshot_kills,
-        sum(knock_downs) as knock_downs,
-        sum(kills_with_distance) as kills_with_distance,
-        sum(total_kill_distance) as total_kill_distance,
-        max(longest_kill) as longest_kill,
-        sum(close_range_kills) as close_range_kills,
-        sum(mid_range_kills) as mid_range_kills,
-        sum(long_range_kills) as long_range_kills,
-        sum(damage_dealt) as damage_dealt,
-        sum(hits) as hits,
+        {{ pewstats.match_type_of_grouping() }} as match_type,
+        {% for m in stored -%}
+            {{ m.agg }}({{ m.name }}) as {{ m.name }},
+        {% endfor -%}
         max(match_started_at) as last_match_at,
         max(version_at) as stats_updated_at
     from per_match
@@ -200,18 +104,9 @@ final as (
         coalesce(weapons.weapon_name, aggregated.weapon_id) as weapon_name,
         coalesce(weapons.weapon_category, 'other') as weapon_category,
         aggregated.match_type,
-        cast(aggregated.total_kills as integer) as total_kills,
-        cast(aggregated.headshot_kills as integer) as headshot_kills,
-        cast(aggregated.knock_downs as integer) as knock_downs,
-        cast(aggregated.total_kill_distance as numeric(20, 8)) as total_kill_distance,
-        cast(aggregated.longest_kill as numeric(20, 8)) as longest_kill,
-        {{ pewstats.safe_ratio('aggregated.total_kill_distance', 'aggregated.kills_with_distance') }}
-            as avg_kill_distance,
-        cast(aggregated.close_range_kills as integer) as close_range_kills,
-        cast(aggregated.mid_range_kills as integer) as mid_range_kills,
-        cast(aggregated.long_range_kills as integer) as long_range_kills,
-        cast(aggregated.damage_dealt as numeric(20, 6)) as damage_dealt,
-        cast(aggregated.hits as integer) as hits,
+        {% for m in columns -%}
+            {{ pewstats.measure_value(m, 'aggregated') }} as {{ m.name }},
+        {% endfor -%}
         aggregated.last_match_at,
         aggregated.stats_updated_at
     from aggregated
@@ -229,17 +124,9 @@ select
     weapon_name,
     weapon_category,
     match_type,
-    total_kills,
-    headshot_kills,
-    knock_downs,
-    total_kill_distance,
-    longest_kill,
-    avg_kill_distance,
-    close_range_kills,
-    mid_range_kills,
-    long_range_kills,
-    damage_dealt,
-    hits,
+    {% for m in columns -%}
+        {{ m.name }},
+    {% endfor -%}
     last_match_at,
     stats_updated_at
 from final

@@ -3,17 +3,26 @@
     are left to the relationships test. -#}
 {% test matches_parent_column(model, column_name, to, key, parent_column) %}
 
-with mismatched as (
+with child as (
 
     select
-        child.{{ key }} as parent_key,
-        child.{{ column_name }} as child_value,
+        {{ key }} as parent_key,
+        {{ column_name }} as child_value
+    from {{ model }}
+
+),
+
+mismatched as (
+
+    select
+        child.parent_key,
+        child.child_value,
         parent.{{ parent_column }} as parent_value
-    from {{ model }} as child
-    inner join {{ to }} as parent on child.{{ key }} = parent.{{ key }}
+    from child
+    inner join {{ to }} as parent on child.parent_key = parent.{{ key }}
     where
-        child.{{ column_name }} <> parent.{{ parent_column }}
-        or (child.{{ column_name }} is null) <> (parent.{{ parent_column }} is null)
+        child.child_value <> parent.{{ parent_column }}
+        or (child.child_value is null) <> (parent.{{ parent_column }} is null)
 
 ),
 

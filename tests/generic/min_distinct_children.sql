@@ -1,26 +1,35 @@
 {#- Every parent row (`column_name` is its key) has children in `to` (joined on `field`)
     with at least `min_count` distinct values of `child_column`: e.g. every fight has
-    participants from at least two teams. A parent with no children at all fails too. -#}
+    participants from at least two teams. A parent with no children at all fails too.
+    The children are read through the join, so a test scoped to a few parents reads only
+    their children. -#}
 {% test min_distinct_children(model, column_name, to, field, child_column, min_count) %}
 
-with children as (
+with parents as (
+
+    select {{ column_name }} as parent_key
+    from {{ model }}
+
+),
+
+children as (
 
     select
-        {{ field }} as parent_key,
-        count(distinct {{ child_column }}) as distinct_values
-    from {{ to }}
-    group by {{ field }}
+        parents.parent_key,
+        count(distinct child.{{ child_column }}) as distinct_values
+    from parents
+    left join {{ to }} as child on parents.parent_key = child.{{ field }}
+    group by parents.parent_key
 
 ),
 
 final as (
 
     select
-        parent.{{ column_name }} as parent_key,
-        coalesce(children.distinct_values, 0) as distinct_values
-    from {{ model }} as parent
-    left join children on parent.{{ column_name }} = children.parent_key
-    where coalesce(children.distinct_values, 0) < {{ min_count }}
+        parent_key,
+        distinct_values
+    from children
+    where distinct_values < {{ min_count }}
 
 )
 

@@ -1,0 +1,114 @@
+{#
+    Incremental replacement by key: one definition per model.
+
+    The loader stamps every load with `loaded_at`, strictly increasing in commit order (loads
+    commit one at a time under a lock, see loader/landing/base.py). A model therefore knows
+    exactly what is new: the keys (matches, players) whose version is newer than the newest
+    version the model already holds (its watermark). Each incremental model declares, once,
+    at its top:
+
+        {{ pewstats.rebuild_by(
+            key='match_id',                     the column whose rows are replaced as a whole
+            versions='stg_telemetry__matches',  a model with one row per key and its version...
+            version_column='loaded_at',         ...in this column
+            watermark_column='loaded_at',       this model's column holding the version a row
+        ) }}                                    was built from (default: version_column)
+
+    and from that definition
+      - the body reads only the keys to rebuild: `where {{ pewstats.is_rebuilt('x.match_id') }}`
+        (`true` on a full build, so full builds read everything with no filter to plan around);
+      - the `rebuild` incremental strategy (dbt_project.yml) deletes every row of those keys and
+        inserts the new rows, in the model's transaction. Deleting by the keys, not by the new
+        rows, is what removes keys whose new version has no rows at all (a re-detected match
+        with no fight left, a player dropped from a reloaded match);
+      - the pre-hook `record_watermark` writes down the watermark the build started from, so
+        that this invocation's data tests read only the rows it rebuilt (macros/scoped_tests.sql).
+
+    The replacement itself is dispatched (`rebuild_sql`): an adapter without delete (Spark:
+    insert_overwrite of partitions or append only) gets its own implementation there, and
+    the model's strategy is set per target in dbt_project.yml.
+#}
+
+{#- The declaration. It stores the definition in the model's config (`meta.rebuild`: the
+    data tests and the docs read it there) and takes the ref of `versions`, so that dbt knows
+    the dependency when it parses (configs cannot be read back while it parses). -#}
+{% macro rebuild_by(key, versions, version_column='loaded_at', watermark_column=none) -%}
+    {%- set rebuild = {
+        'key': key,
+        'versions': versions,
+        'version_column': version_column,
+        'watermark_column': watermark_column or version_column,
+    } -%}
+    {%- do config(meta={'rebuild': rebuild}) -%}
+    {%- do ref(versions) -%}
+{%- endmacro %}
+
+{#- The declaration of the model being built, or of `node` (a graph node): none without one,
+    and while dbt parses. -#}
+{% macro rebuild_config(node=none) -%}
+    {%- set meta = config.get('meta') if node is none else node.config.get('meta') -%}
+    {{ return(meta.get('rebuild') if meta is mapping else none) }}
+{%- endmacro %}
+
+{#- The watermark is read when the model is compiled, right before it runs (after its parents
+    were built), and written into its SQL as a literal. With a subquery there instead,
+    PostgreSQL plans for a third of the history (its fixed guess for `> (select ...)`) and
+    scans every raw row to rebuild a few matches. Returns the literal's text. -#}
+{% macro watermark_value() -%}
+    {%- set query -%}
+        select cast(max({{ pewstats.rebuild_config().watermark_column }}) as {{ dbt.type_string() }})
+        from {{ this }}
+    {%- endset -%}
+    {%- set value = run_query(query).columns[0].values()[0] -%}
+    {{ return('1970-01-01 00:00:00+00' if value is none else value) }}
+{%- endmacro %}
+
+{% macro timestamp_literal(value) -%}
+    cast('{{ value | replace("'", "''") }}' as timestamp with time zone)
+{%- endmacro %}
+
+{% macro epoch() -%}
+    {{ pewstats.timestamp_literal('1970-01-01 00:00:00+00') }}
+{%- endmacro %}
+
+{#- The keys whose version is newer than `watermark` (text). `versions` is a relation: the
+    declared model by default (a test, which cannot ref it, passes its relation name). -#}
+{% macro rebuild_keys(rebuild, watermark, versions=none) -%}
+    select {{ rebuild.key }}
+    from {{ ref(rebuild.versions) if versions is none else versions }}
+    where {{ rebuild.version_column }} > {{ pewstats.timestamp_literal(watermark) }}
+{%- endmacro %}
+
+{#- The body's filter: `key_expression` is one of the keys to rebuild. Always true on a full
+    build (first build, --full-refresh), where every key is built. -#}
+{% macro is_rebuilt(key_expression) -%}
+    {%- if not execute or not is_incremental() -%}
+        true
+    {%- elif pewstats.rebuild_config() is none -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": is_rebuilt() needs the model's pewstats.rebuild_by(...) (macros/rebuild.sql)") }}
+    {%- else -%}
+        {{ key_expression }} in ({{ pewstats.rebuild_keys(pewstats.rebuild_config(), pewstats.watermark_value()) }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The `rebuild` incremental strategy (dbt finds it by its name: get_incremental_<name>_sql). -#}
+{% macro get_incremental_rebuild_sql(arg_dict) -%}
+    {{ return(adapter.dispatch('rebuild_sql', 'pewstats')(arg_dict)) }}
+{%- endmacro %}
+
+{#- Delete every row of the keys to rebuild, then insert the new rows. dbt has built them into
+    `temp_relation` already, so a model may read its own old rows (the spine does, for its
+    tombstones) before they go. -#}
+{% macro default__rebuild_sql(arg_dict) -%}
+    {%- set rebuild = pewstats.rebuild_config() -%}
+    {%- if rebuild is none -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": the rebuild strategy needs the model's pewstats.rebuild_by(...) (macros/rebuild.sql)") }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ rebuild.key }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }});
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
