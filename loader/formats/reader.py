@@ -288,9 +288,26 @@ def _piece_type(piece: bytes, keys: dict) -> bytes | None:
 
 # skip whitespace, scalars and whole strings (escapes honoured) up to the next bracket
 _NEXT_BRACKET = re.compile(rb'(?:[^"{}\[\]]++|"(?:[^"\\]++|\\.)*+")*+([{}\[\]])', re.S).match
-_AFTER_EVENT = re.compile(rb"[ \t\n\r]*+(?:(,)[ \t\n\r]*+|(\]))").match
 _SKIP_WS = re.compile(rb"[ \t\n\r]*+").match
-_NON_WS_SEARCH = re.compile(rb"[^ \t\n\r]").search
+_WS = b" \t\n\r"
+_WS_BLOCK = 1 << 16
+
+
+def _skip_ws(buf: bytes, pos: int) -> int:
+    """The offset of the first byte at or after pos that is not JSON whitespace (len(buf) if none).
+
+    A long run (a gzip bomb of whitespace) is crossed a block at a time with bytes.translate,
+    about ten times faster than the regular expression.
+    """
+    end = _SKIP_WS(buf, pos, pos + 256).end()
+    if end < pos + 256:
+        return end
+    n = len(buf)
+    while end < n:
+        if buf[end : end + _WS_BLOCK].translate(None, _WS):  # something else in this block
+            return _SKIP_WS(buf, end).end()
+        end += _WS_BLOCK
+    return n
 
 
 def _kind(value: object) -> str:
@@ -454,7 +471,7 @@ class _Reader:
     def _next_byte(self) -> tuple[bytes, int, int]:
         """Skip whitespace: the buffer, the position reached and the byte there (or _NeedMore)."""
         buf = self.buf
-        pos = _SKIP_WS(buf, self.pos).end()
+        pos = _skip_ws(buf, self.pos)
         self.pos = pos
         if pos >= len(buf):
             raise _NeedMore
@@ -515,25 +532,23 @@ class _Reader:
         (never buffered, however much there is)."""
         buf = self.buf
         start = self.pos
-        m = _AFTER_EVENT(buf, start)
-        if m is None:
-            pos = _SKIP_WS(buf, start).end()
-            if pos >= len(buf):
-                self.pos = pos
-                raise _NeedMore
+        pos = _skip_ws(buf, start)
+        self.pos = pos
+        if pos >= len(buf):
+            raise _NeedMore
+        c = buf[pos]
+        if c == 0x5D:  # ]
+            self.pos = pos + 1
+            self.state = _S_END
+            return
+        if c != 0x2C:  # ,
             raise BadInputError(
                 f"invalid JSON at byte offset {self.where(pos)}: expected ',' or ']' after event #{self.index - 1}"
             )
-        if m.group(2) is not None:
-            self.pos = m.end()
-            self.state = _S_END
-            return
-        nxt = m.end()
-        self.pos = nxt
+        self.pos = pos + 1
         self.state = _S_COMMA
-        if nxt >= len(buf):
-            raise _NeedMore
         self._after_comma()
+        nxt = self.pos
         if (self.sep is None or self.relearn) and start and buf[start - 1] == 0x7D and nxt - start < _MAX_SEP:
             # learn the separator: '}' (just before start), whitespace, ',', whitespace, '{'
             self.sep = b"}" + buf[start : nxt + 1]
@@ -551,9 +566,9 @@ class _Reader:
 
     def _end(self) -> None:
         while True:
-            m = _NON_WS_SEARCH(self.buf, self.pos)
-            if m is not None:
-                raise BadInputError(f"trailing data after the JSON array at byte offset {self.where(m.start())}")
+            pos = _skip_ws(self.buf, self.pos)
+            if pos < len(self.buf):
+                raise BadInputError(f"trailing data after the JSON array at byte offset {self.where(pos)}")
             self.pos = len(self.buf)
             if not self.fill():
                 self.state = _S_DONE
