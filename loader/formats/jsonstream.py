@@ -18,6 +18,8 @@ from itertools import chain
 from os import PathLike
 from typing import BinaryIO, Iterator, Union
 
+from isal import isal_zlib
+
 from loader.config import MIB, ReadLimits
 from loader.errors import BadInputError
 
@@ -141,10 +143,16 @@ def _bounded(chunks: Iterator[bytes], limit: int, what: str) -> Iterator[bytes]:
         yield chunk
 
 
+def _inflater():  # type: ignore[no-untyped-def]
+    """A gzip inflater: ISA-L's (python-isal), zlib's interface at about twice zlib's speed,
+    with the same checks (header, deflate data, CRC-32 and length) and the same errors."""
+    return isal_zlib.decompressobj(31)
+
+
 def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """Inflate one gzip layer: one or more concatenated members (zero padding after a member
     is allowed, like the gzip module); at most CHUNK_SIZE bytes come out per step."""
-    inflater = zlib.decompressobj(31)
+    inflater = _inflater()
     in_member = True
     rest = b""  # bytes after a finished member: the start of another member, zeros, or garbage
     try:
@@ -161,7 +169,7 @@ def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
                         rest = b""
                         break
                     chunk, rest = rest, b""
-                    inflater = zlib.decompressobj(31)
+                    inflater = _inflater()
                     in_member = True
                 out = inflater.decompress(chunk, CHUNK_SIZE)
                 if out:
@@ -178,7 +186,7 @@ def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
                     chunk = inflater.unused_data
                 else:
                     chunk = b""
-    except zlib.error as exc:
+    except (isal_zlib.error, zlib.error) as exc:
         raise BadInputError(f"corrupt gzip data: {exc}") from None
     if in_member:
         raise BadInputError("truncated gzip stream")
