@@ -210,8 +210,10 @@ def _parsed(
         known = _read_if_loaded(p, loaded)
         if isinstance(known, Skipped):
             return known
-        args = (kind, str(p), match_id, detect_fights, *(known or (None, None)), limits)
-        return parse_file(*args) if executor is None else executor.submit(parse_file, *args)
+        args = (kind, str(p), match_id, detect_fights, *(known or ()))
+        if executor is None:
+            return parse_file(*args, limits=limits)
+        return executor.submit(parse_file, *args, limits=limits)
 
     if executor is None:
         for p in paths:
