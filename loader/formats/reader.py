@@ -12,7 +12,8 @@ that straddles the chunk boundary.
 How events are delimited (the fast path)
 ----------------------------------------
 The separator between two events (``},{`` in PUBG's single-line files, ``},\\n  {`` in
-pretty-printed ones; in general ``}`` ws ``,`` ws ``{``) is learnt from the first two events.
+pretty-printed ones; in general ``}`` ws ``,`` ws ``{``) is learnt from the first two events,
+and learnt again when it stops matching (see "Linear time" below).
 Each chunk is split on it with ``bytes.split``; a piece is a candidate event (its text minus
 the braces). ``bytes.translate`` reduces the chunk to a *skeleton* that keeps only the bytes
 ``"{}[]:,\\`` and the control bytes 0x00-0x1f; events of the same shape have the same
@@ -35,6 +36,19 @@ where expected, the last event of the file, and anything malformed. It finds the
 event with a tokenizer that honours escapes and checks bracket matching and nesting depth,
 then parses the event with ``orjson.loads`` (so a skipped event on this path *is* parsed,
 then dropped) and reports orjson's verdict.
+
+Linear time, bounded memory
+---------------------------
+When the fast path finds no separator after the event at hand in the whole buffer, either the
+event goes on past the buffer or the file changed its separator (``},\n{`` once, then
+``},{``, as a re-serialising tool writes). The slow path reads that one event (with more bytes
+if it needs them) and the separator after it is learnt. A second such failure in the same
+buffer, or 64 slow events in a row inside the fast path, leaves the rest of the buffer to the
+slow path. So each byte is scanned by a failing fast path at most twice and the cost is
+linear in the file's size, whatever the whitespace. Whitespace between events is consumed as
+it is read (never buffered); an event's text may be at most ``ReadLimits.max_event_mib``
+(checked wherever it is read, so the buffer never holds much more than two events of that
+size) and the file at most ``ReadLimits.max_inflate_mib`` (``loader.formats.jsonstream``).
 
 What is checked, and the one gap
 --------------------------------
