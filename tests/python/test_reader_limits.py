@@ -176,6 +176,21 @@ def test_changed_separator_keeps_memory_flat(tmp_path: Path) -> None:
     assert peak < MIB, peak
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.integers(0, 300),
+    run=st.sampled_from([0, 1, 255, 256, 257, 65_535, 65_536, 65_537, 200_000]),
+    ws=st.text(alphabet=WS, min_size=1, max_size=3),
+    after=st.sampled_from([b"", b"x", b"\x0b", b",", b"\x00"]),
+)
+def test_skip_ws_finds_the_first_byte_that_is_not_json_whitespace(before: int, run: int, ws: str, after: bytes) -> None:
+    """The block-wise whitespace skip (for long runs) agrees with lstrip at every length."""
+    from loader.formats.reader import _skip_ws
+
+    buf = b"{" * before + (ws.encode() * run)[:run] + after
+    assert _skip_ws(buf, before) == len(buf) - len(buf[before:].lstrip(WS.encode()))
+
+
 # ----------------------------------------------------------------------------------------
 # limits (issue 18 item 2)
 
