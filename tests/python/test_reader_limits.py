@@ -384,3 +384,25 @@ def test_run_takes_the_limit_options() -> None:
     for command in (["run"], ["load", "telemetry"]):
         out = CliRunner().invoke(main, [*command, "--help"]).output
         assert "--max-inflate-mib" in out and "--max-event-mib" in out, out
+
+
+@pytest.mark.slow
+def test_run_quarantines_a_bomb_and_builds_the_rest(duck_target, small_season, tmp_path: Path) -> None:
+    from loader import exitcodes
+
+    inbox = tmp_path / "inbox"
+    (inbox / "telemetry").mkdir(parents=True)
+    (inbox / "matches").mkdir()
+    good = small_season[0]
+    (inbox / "telemetry" / good.telemetry_path.name).write_bytes(good.telemetry_path.read_bytes())
+    (inbox / "matches" / good.match_path.name).write_bytes(good.match_path.read_bytes())
+    write_gzip_bomb(inbox / "telemetry" / "bomb.json.gz", HEAD, 40, TAIL)
+    proc = duck_target.pewstats(
+        "run", "--inbox", str(inbox), "--archive", str(tmp_path / "archive"), "--quarantine", str(tmp_path / "quarantine"),
+        "--summary", str(tmp_path / "summary.json"), "--max-inflate-mib", "32",
+    )
+    assert proc.returncode == exitcodes.LOAD_FAILED, proc.stderr[-3000:]
+    reason = (tmp_path / "quarantine" / "telemetry" / "bomb.json.gz.reason").read_text()
+    assert "more than 32 MiB" in reason
+    assert (tmp_path / "archive" / "telemetry" / good.telemetry_path.name).is_file()
+    assert json.loads((tmp_path / "summary.json").read_text())["dbt_success"] is True
