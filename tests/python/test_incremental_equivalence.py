@@ -16,7 +16,7 @@ from loader.synth import generate_season, mutate_match, write_telemetry
 
 MARTS = [
     "player_damage_stats", "player_weapon_stats", "player_fight_stats", "fights", "fight_teams", "fight_participants",
-    "player_daily_stats", "player_weapon_daily_stats", "player_profiles", "player_profile_ranks",
+    "player_daily_stats", "player_weapon_daily_stats", "player_profiles",
 ]
 
 
