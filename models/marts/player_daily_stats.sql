@@ -75,10 +75,10 @@ with per_match_rows as (
     {% for source, model in per_match_models.items() -%}
         select
             match_id,
-            account_id,
             {% for m in measures -%}
-                {{ pewstats.measure_from(m, source) }} as {{ m.name }}{{ ',' if not loop.last }}
+                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
             {% endfor -%}
+            account_id
         from {{ ref(model[0]) }}
         where {{ pewstats.is_rebuilt('account_id') }} and {{ model[1] }}
         {% if not loop.last %}union all{% endif %}

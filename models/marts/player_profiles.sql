@@ -87,12 +87,12 @@ category_totals as (
     select
         account_id,
         {{ pewstats.match_type_of_grouping() }} as match_type,
-        sum(total_kills) as weapon_kills,
-        sum(damage_dealt) as weapon_damage,
         {% for c in categories -%}
             sum(case when radar_category = '{{ c }}' then total_kills else 0 end) as kills_{{ c | lower }},
-            sum(case when radar_category = '{{ c }}' then damage_dealt else 0 end) as damage_{{ c | lower }}{{ ',' if not loop.last }}
+            sum(case when radar_category = '{{ c }}' then damage_dealt else 0 end) as damage_{{ c | lower }},
         {% endfor -%}
+        sum(total_kills) as weapon_kills,
+        sum(damage_dealt) as weapon_damage
     from weapon_daily
     group by grouping sets ((account_id, match_type_bucket), (account_id))
 
@@ -120,16 +120,20 @@ final as (
         {{ pewstats.safe_percent('player_totals.fights_survived', 'player_totals.fights') }} as fight_survival_pct,
         {{ pewstats.safe_ratio('player_totals.damage_dealt', 'player_totals.matches') }} as avg_damage_per_match,
         {% for c in categories -%}
-            {{ pewstats.safe_percent('category_totals.kills_' ~ c | lower, 'category_totals.weapon_kills') }}
-            as kills_share_{{ c | lower }},
+            {%- set share = pewstats.safe_percent(
+                'category_totals.kills_' ~ c | lower,
+                'category_totals.weapon_kills') %}
+            {{ share }} as kills_share_{{ c | lower }},
         {% endfor -%}
         {% for c in categories -%}
-            {{ pewstats.safe_percent('category_totals.damage_' ~ c | lower, 'category_totals.weapon_damage') }}
-            as damage_share_{{ c | lower }},
+            {%- set share = pewstats.safe_percent(
+                'category_totals.damage_' ~ c | lower,
+                'category_totals.weapon_damage') %}
+            {{ share }} as damage_share_{{ c | lower }},
         {% endfor -%}
         {% for part in body_parts -%}
-            {{ pewstats.safe_percent('player_totals.damage_' ~ part, 'player_totals.body_part_damage') }}
-            as damage_share_{{ part }},
+            {%- set share = pewstats.safe_percent('player_totals.damage_' ~ part, 'player_totals.body_part_damage') %}
+            {{ share }} as damage_share_{{ part }},
         {% endfor -%}
         player_totals.last_match_day,
         player_totals.stats_updated_at
