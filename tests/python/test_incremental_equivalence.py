@@ -14,7 +14,10 @@ from loader.detection.detector import detect_fights, fights_to_ndjson
 from loader.formats.reader import full_parse
 from loader.synth import generate_season, mutate_match, write_telemetry
 
-MARTS = ["player_damage_stats", "player_weapon_stats", "player_fight_stats", "fights", "fight_teams", "fight_participants"]
+MARTS = [
+    "player_damage_stats", "player_weapon_stats", "player_fight_stats", "fights", "fight_teams", "fight_participants",
+    "player_daily_stats", "player_weapon_daily_stats", "player_profiles",
+]
 
 
 def snapshot(target, suffix: str) -> None:

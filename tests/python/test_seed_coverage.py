@@ -109,7 +109,7 @@ def match_object_files(root: Path) -> list[Path]:
 def test_weapons_header_and_unique_ids(weapons: list[dict[str, str]]) -> None:
     with WEAPONS_CSV.open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    assert header == ["weapon_id", "weapon_name", "weapon_category"]
+    assert header == ["weapon_id", "weapon_name", "weapon_category", "radar_category"]
     ids = [row["weapon_id"] for row in weapons]
     assert all(ids), "empty weapon_id"
     assert len(ids) == len(set(ids)), "duplicate weapon_id"

@@ -1,0 +1,72 @@
+{{ pewstats.rebuild_by(key='match_id', versions='stg_telemetry__matches', version_column='loaded_at') }}
+{{
+    config(
+        indexes=[
+            {'columns': ['match_id']},
+            {'columns': ['account_id']},
+            {'columns': ['loaded_at']},
+        ] if target.type == 'postgres' else [],
+    )
+}}
+
+{#- Knocks the player also killed, per player and match. A knock is a counted
+    LogPlayerMakeGroggy by the player on an enemy player (the rule of the knocks in
+    int_combat_events, from the same macros); it is finished when the LogPlayerKillV2 of the
+    same match, victim and dBNOId (the knock's id, which the game writes on the kill that
+    ends it) credits the player as `killer`: the contract's kill credit. A knock that was
+    revived, or whose kill went to a third team, is not finished. -#}
+
+with knocks as (
+
+    select
+        match_id,
+        attacker_account_id as account_id,
+        victim_account_id,
+        dbno_id,
+        loaded_at
+    from {{ ref('stg_telemetry__player_make_groggy') }}
+    where
+        {{ pewstats.is_rebuilt('match_id') }}
+        and {{ pewstats.is_counted('is_game') }}
+        and {{ pewstats.is_enemy('attacker', 'victim') }}
+
+),
+
+kills as (
+
+    select
+        match_id,
+        killer_account_id,
+        victim_account_id,
+        dbno_id
+    from {{ ref('stg_telemetry__player_kill_v2') }}
+    where {{ pewstats.is_rebuilt('match_id') }}
+
+),
+
+final as (
+
+    select
+        knocks.match_id,
+        knocks.account_id,
+        count(*) as knocks,
+        count(kills.match_id) as knocks_finished,
+        max(knocks.loaded_at) as loaded_at
+    from knocks
+    left join kills
+        on
+            knocks.match_id = kills.match_id
+            and knocks.victim_account_id = kills.victim_account_id
+            and knocks.dbno_id = kills.dbno_id
+            and knocks.account_id = kills.killer_account_id
+    group by knocks.match_id, knocks.account_id
+
+)
+
+select
+    match_id,
+    account_id,
+    knocks,
+    knocks_finished,
+    loaded_at
+from final

@@ -1,0 +1,131 @@
+{{
+    pewstats.rebuild_by(
+        key='account_id',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='stats_updated_at',
+    )
+}}
+{{
+    config(
+        indexes=[
+            {'columns': ['account_id', 'match_day']},
+            {'columns': ['stats_updated_at']},
+        ] if target.type == 'postgres' else [],
+    )
+}}
+
+{#- player_weapon_stats per UTC day, match-type bucket, map and game mode: the page's weapon
+    breakdown of any window is one range of the (account_id, match_day) index. The same
+    per-match models and measures as player_weapon_stats (macros/measures.sql), additive
+    ones and maxima only: a window's average kill distance is its total_kill_distance over
+    its kills_with_distance (analyses/). -#}
+{%- set per_match_models = {
+    'kills': 'int_player_match_weapon_kills',
+    'knocks': 'int_player_match_weapon_knocks',
+    'damage': 'int_player_match_weapon_damage',
+} -%}
+{%- set measures = [
+    {'name': 'total_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'headshot_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'knock_downs', 'source': 'knocks', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'kills_with_distance', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'total_kill_distance', 'source': 'kills', 'agg': 'sum', 'type': 'numeric(20, 8)'},
+    {'name': 'longest_kill', 'source': 'kills', 'agg': 'max', 'type': 'numeric(20, 8)'},
+    {'name': 'close_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'mid_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'long_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
+    {'name': 'damage_dealt', 'source': 'damage', 'column': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+    {'name': 'hits', 'source': 'damage', 'column': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+] %}
+
+with per_match_weapon as (
+
+    {% for source, model_name in per_match_models.items() -%}
+        select
+            match_id,
+            account_id,
+            {% for m in measures -%}
+                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
+            {% endfor -%}
+            weapon_id
+        from {{ ref(model_name) }}
+        where {{ pewstats.is_rebuilt('account_id') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+per_match as (
+
+    select
+        per_match_weapon.account_id,
+        per_match_weapon.weapon_id,
+        {% for m in measures -%}
+            per_match_weapon.{{ m.name }},
+        {% endfor -%}
+        {{ pewstats.utc_date('matches.match_started_at') }} as match_day,
+        matches.match_type_bucket,
+        matches.map_name,
+        matches.game_mode,
+        matches.version_at
+    from per_match_weapon
+    inner join {{ ref('int_matches') }} as matches on per_match_weapon.match_id = matches.match_id
+
+),
+
+aggregated as (
+
+    select
+        account_id,
+        match_day,
+        match_type_bucket,
+        map_name,
+        game_mode,
+        weapon_id,
+        {% for m in measures -%}
+            {{ m.agg }}({{ m.name }}) as {{ m.name }},
+        {% endfor -%}
+        max(version_at) as stats_updated_at
+    from per_match
+    group by account_id, match_day, match_type_bucket, map_name, game_mode, weapon_id
+
+),
+
+final as (
+
+    select
+        aggregated.account_id,
+        aggregated.match_day,
+        aggregated.match_type_bucket as match_type,
+        aggregated.map_name,
+        aggregated.game_mode,
+        aggregated.weapon_id,
+        coalesce(weapons.weapon_name, aggregated.weapon_id) as weapon_name,
+        coalesce(weapons.weapon_category, 'other') as weapon_category,
+        coalesce(weapons.radar_category, 'Other') as radar_category,
+        {% for m in measures -%}
+            {{ pewstats.measure_value(m, 'aggregated') }} as {{ m.name }},
+        {% endfor -%}
+        aggregated.stats_updated_at
+    from aggregated
+    left join {{ ref('weapons') }} as weapons
+        on aggregated.weapon_id = weapons.weapon_id
+
+)
+
+select
+    account_id,
+    match_day,
+    match_type,
+    map_name,
+    game_mode,
+    weapon_id,
+    weapon_name,
+    weapon_category,
+    radar_category,
+    {% for m in measures -%}
+        {{ m.name }},
+    {% endfor -%}
+    stats_updated_at
+from final
