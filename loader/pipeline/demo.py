@@ -124,7 +124,7 @@ def run_demo(workdir: Path, database: Path, *, matches: int, seed: int, scale: f
         click.echo(table(sink.query(TOP_FIGHTERS.format(schema=schema)), ["player", "fights", "won", "win rate", "survival", "dmg/fight"]))
     click.echo(
         f"\nDuckDB file: {shown(database)}  (summary: {shown(workdir / 'run-summary.json')})\n"
-        "In this folder, `pewstats dbt ...` (docs generate, source freshness, show) works on it.",
+        "In this folder, `pewstats dbt ...` (e.g. docs generate, source freshness) works on it.",
         err=True,
     )
     return exitcodes.OK
