@@ -2,8 +2,11 @@
 # The test command (README): installs into .venv if needed, then
 #   1. pytest (unit tests, loader and dbt tests on PostgreSQL and DuckDB),
 #   2. dbt build --warn-error on a synthetic fixture season, on PostgreSQL, with every data test,
-#   3. sqlfluff lint of every model, macro and test.
-# PostgreSQL comes from PG* variables (default 127.0.0.1:5432, user postgres, database pewstats_test).
+#   3. sqlfluff lint of the models and singular tests (dbt templater) and of the generic tests'
+#      bodies (scripts/lint_generic_tests.py; sqlfluff skips macro and test blocks on its own).
+# PostgreSQL comes from PG* variables (default 127.0.0.1:5432, user postgres). The tests work in
+# a new, uniquely named database, dropped at exit (PEWSTATS_TEST_DATABASE names one to use
+# instead: created if missing, kept). No psql needed: scripts/pg_database.py uses psycopg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,17 +19,33 @@ export PATH="$PWD/.venv/bin:$PATH"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 export PEWSTATS_SHARED_DATA="${PEWSTATS_SHARED_DATA:-$(cd .. && pwd)/shared/data/pubg}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
-export PGDATABASE="${PGDATABASE:-pewstats_test}"
-if [ -z "$(psql -d postgres -tAc "select 1 from pg_database where datname = '$PGDATABASE'" 2>/dev/null)" ]; then
-  psql -d postgres -qc "create database \"$PGDATABASE\"" 2>/dev/null || true
+
+work="$(mktemp -d)"
+cleanup() {
+  status=$?
+  if [ -n "${own_database:-}" ]; then
+    python scripts/pg_database.py drop "$own_database" || status=3
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+if [ -n "${PEWSTATS_TEST_DATABASE:-}" ]; then
+  database="$PEWSTATS_TEST_DATABASE"
+  python scripts/pg_database.py create "$database"
+  echo "== test database $database (kept)"
+else
+  database="pewstats_test_$(date +%s)_$$"
+  python scripts/pg_database.py create "$database"
+  own_database="$database"
+  echo "== test database $database (dropped at exit)"
 fi
+export PGDATABASE="$database" PEWSTATS_TEST_DATABASE="$database"
 
 echo "== 1/3 pytest"
 python -m pytest -q -p no:cacheprovider
 
 echo "== 2/3 dbt build on a synthetic fixture season (PostgreSQL, --warn-error)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 export PEWSTATS_TARGET=postgres PEWSTATS_RAW_SCHEMA=raw_fixture PEWSTATS_SCHEMA=fixture
 pewstats synth --matches 6 --seed 2026 --scale 0.2 --out "$work/season"
 pewstats load telemetry --detect-fights "$work/season/telemetry"
@@ -36,6 +55,6 @@ pewstats dbt build --warn-error --vars '{full_tests: true}'
 pewstats dbt source freshness
 
 echo "== 3/3 sqlfluff lint"
-python -c "from loader.pipeline.dbt import profiles_dir; profiles_dir()"
-sqlfluff lint models macros tests/generic tests/*.sql
+sqlfluff lint models tests/*.sql
+python scripts/lint_generic_tests.py
 echo "all checks passed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 
 import click
@@ -13,29 +14,55 @@ from loader import exitcodes
 from loader.config import ReadLimits, Settings
 from loader.errors import InfrastructureError, PewstatsError
 
-target_option = click.option(
-    "--target",
-    type=click.Choice(["duckdb", "postgres"]),
-    envvar="PEWSTATS_TARGET",
-    default="duckdb",
-    show_default=True,
-    help="Database to land in (env PEWSTATS_TARGET). PostgreSQL reads PGHOST, PGPORT, PGUSER, PGDATABASE.",
-)
-raw_schema_option = click.option(
-    "--raw-schema", envvar="PEWSTATS_RAW_SCHEMA", default="raw", show_default=True, help="Schema of the landing tables."
-)
+PG_ENV = "PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
+
+
+def target_option(help_text: str):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--target",
+        type=click.Choice(["duckdb", "postgres"]),
+        envvar="PEWSTATS_TARGET",
+        default="duckdb",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def raw_schema_option(help_text: str):  # type: ignore[no-untyped-def]
+    return click.option("--raw-schema", envvar="PEWSTATS_RAW_SCHEMA", default="raw", show_default=True, help=help_text)
+
+
 duckdb_option = click.option(
     "--duckdb-path",
     envvar="PEWSTATS_DUCKDB_PATH",
     default="pewstats.duckdb",
     show_default=True,
-    help="DuckDB file of the embedded target.",
+    help="DuckDB file of the embedded target (env PEWSTATS_DUCKDB_PATH; relative to the current folder).",
 )
 
 
 def target_options(command):  # type: ignore[no-untyped-def]
     """--target, --raw-schema and --duckdb-path: where every loader command works."""
-    return target_option(raw_schema_option(duckdb_option(command)))
+    target = target_option(f"Database to land in (env PEWSTATS_TARGET). {PG_ENV}")
+    raw = raw_schema_option("Schema of the landing tables (env PEWSTATS_RAW_SCHEMA).")
+    return target(raw(duckdb_option(command)))
+
+
+def dbt_target_options(command):  # type: ignore[no-untyped-def]
+    """The same three options, as `pewstats dbt` reads them: where dbt builds and reads."""
+    target = target_option(f"dbt target (profile output) to build on (env PEWSTATS_TARGET). {PG_ENV}")
+    raw = raw_schema_option("Schema of the raw tables dbt's sources read (env PEWSTATS_RAW_SCHEMA).")
+    return target(raw(duckdb_option(command)))
+
+
+def version_text() -> str:
+    def version(package: str) -> str:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return f"pewstats {version('pewstats-dbt')} (dbt-core {version('dbt-core')})"
 
 
 def settings_from(target: str, raw_schema: str, duckdb_path: str) -> Settings:
@@ -63,11 +90,12 @@ def with_limits(settings: Settings, max_inflate_mib: int, max_event_mib: int) ->
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(message=version_text(), help="Show the pewstats and dbt-core versions and exit.")
 def main() -> None:
     """pewstats: land PUBG telemetry, detect fights, and build the stats marts with dbt."""
 
 
-@main.group()
+@main.group(short_help="Land files in the raw tables.")
 def load() -> None:
     """Land files in the raw tables (idempotent: a file already loaded is skipped)."""
 
@@ -90,11 +118,12 @@ def _load_command(kind: str, paths: tuple[str, ...], settings: Settings, jobs: i
 
 
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(0, 64), default=0, help="Files parsed in parallel (default: number of cores)."
+    "--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+    help="Files parsed in parallel; 0 = one per core.",
 )
 
 
-@load.command("telemetry")
+@load.command("telemetry", short_help="Land telemetry files.")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--match-id", help="Match id to use instead of LogMatchDefinition's (one file only).")
 @click.option("--detect-fights", is_flag=True, help="Also detect fights and land them in the same transaction.")
@@ -110,7 +139,7 @@ def load_telemetry(paths: tuple[str, ...], match_id: str | None, detect_fights: 
 
 # `load matches` and `load fights` are alike but for their kind: one function each, so that
 # each has its own help text and signature in click
-@load.command("matches")
+@load.command("matches", short_help="Land PUBG API match objects.")
 @click.argument("paths", nargs=-1, required=True)
 @jobs_option
 @target_options
@@ -119,7 +148,7 @@ def load_matches(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str
     _load_command("matches", paths, settings_from(target, raw_schema, duckdb_path), jobs)
 
 
-@load.command("fights")
+@load.command("fights", short_help="Land fight-detection output (NDJSON).")
 @click.argument("paths", nargs=-1, required=True)
 @jobs_option
 @target_options
@@ -128,7 +157,7 @@ def load_fights(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str,
     _load_command("fights", paths, settings_from(target, raw_schema, duckdb_path), jobs)
 
 
-@main.command("init")
+@main.command("init", short_help="Create the raw schema and tables if missing.")
 @target_options
 def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
     """Create the raw schema and its tables if they are missing (every load does this too;
@@ -140,7 +169,7 @@ def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
     click.echo(f"raw tables ready in schema {raw_schema!r} ({settings.describe()})", err=True)
 
 
-@main.command("detect-fights")
+@main.command("detect-fights", short_help="Detect fights in telemetry, write NDJSON.")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="Output file (default stdout).")
 def detect_fights_cmd(paths: tuple[str, ...], out: str) -> None:
@@ -158,12 +187,12 @@ def detect_fights_cmd(paths: tuple[str, ...], out: str) -> None:
         sys.exit(exitcodes.LOAD_FAILED)
 
 
-@main.command()
-@click.option("--matches", type=click.IntRange(1, 100000), default=10, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True)
+@main.command(short_help="Write a deterministic synthetic season.")
+@click.option("--matches", type=click.IntRange(1, 100000), default=10, show_default=True, help="Matches to write.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same arguments give the same bytes.")
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Folder to write into.")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Events per match relative to a real squad match.")
-@click.option("--start-index", type=int, default=0, help="Generate matches N.. of the same season.")
+@click.option("--start-index", type=int, default=0, show_default=True, help="Generate matches N.. of the same season.")
 def synth(matches: int, seed: int, out: str, scale: float, start_index: int) -> None:
     """Write a deterministic synthetic season: telemetry/*.json.gz and matches/*.json."""
     from loader.synth import generate_season
@@ -172,14 +201,38 @@ def synth(matches: int, seed: int, out: str, scale: float, start_index: int) -> 
     click.echo(f"wrote {len(made)} matches to {out}/telemetry and {out}/matches", err=True)
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
-@target_options
-def dbt(dbt_args: tuple[str, ...], target: str, raw_schema: str, duckdb_path: str) -> None:
-    """Run dbt on this project with the pewstats profile (e.g. `pewstats dbt build`)."""
-    from loader.pipeline.dbt import invoke
+DBT_HELP = """Run dbt on this project with the pewstats profile (e.g. `pewstats dbt build`).
 
-    result = invoke(list(dbt_args), settings_from(target, raw_schema, duckdb_path))
+\b
+Everything after `dbt` goes to dbt, except --target, --raw-schema and
+--duckdb-path, which say where dbt builds (as for the loader commands).
+`pewstats dbt` alone, `pewstats dbt --help` and `pewstats dbt build --help`
+show dbt's own help; `pewstats dbt --version` shows dbt's version.
+"""
+
+
+@main.command(
+    help=DBT_HELP,
+    short_help="Run dbt on this project (e.g. pewstats dbt build).",
+    # every option but ours goes to dbt, --help included (dbt's own help is the useful one)
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+)
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+@dbt_target_options
+@click.pass_context
+def dbt(ctx: click.Context, dbt_args: tuple[str, ...], target: str, raw_schema: str, duckdb_path: str) -> None:
+    from loader.pipeline.dbt import TOP_LEVEL_ONLY, invoke, invoke_plain
+
+    if not dbt_args:  # dbt's usage, as `dbt` alone prints it
+        result = invoke_plain([])
+        click.echo(str(result.exception).rstrip().replace("Usage: cli ", "Usage: dbt ", 1))
+        sys.exit(exitcodes.USAGE)
+    if all(a in TOP_LEVEL_ONLY for a in dbt_args):
+        if any(a in ("--help", "-h") for a in dbt_args):
+            click.echo(ctx.get_help() + "\n\ndbt's own help follows.\n")
+        result = invoke_plain(list(dbt_args))
+    else:
+        result = invoke(list(dbt_args), settings_from(target, raw_schema, duckdb_path))
     sys.exit(exitcodes.OK if result.success else exitcodes.DBT_FAILED)
 
 
@@ -195,14 +248,17 @@ def entry() -> None:
         sys.exit(exitcodes.USAGE)
 
 
-@main.command("run")
+@main.command("run", short_help="Load the inbox, then dbt build (what cron calls).")
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), default="inbox", show_default=True,
               help="Folder with telemetry/, matches/ and fights/ subfolders of new files.")
-@click.option("--archive", type=click.Path(file_okay=False, path_type=Path), default="archive", show_default=True)
-@click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path), default="quarantine", show_default=True)
+@click.option("--archive", type=click.Path(file_okay=False, path_type=Path), default="archive", show_default=True,
+              help="Where files that loaded (or were already loaded) move, under the same subfolders.")
+@click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path), default="quarantine", show_default=True,
+              help="Where files that failed move, each with a <file>.reason note beside it.")
 @click.option("--full-refresh", is_flag=True, help="Rebuild every model from the raw tables (the backfill).")
 @click.option("--no-detect-fights", is_flag=True, help="Do not detect fights while loading telemetry.")
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default="run-summary.json", show_default=True)
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default="run-summary.json", show_default=True,
+              help="JSON report of the run (counts, dbt results, last success), written atomically.")
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Prometheus textfile to write (e.g. /var/lib/node_exporter/textfile/pewstats.prom).")
 @jobs_option
@@ -237,13 +293,20 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
     sys.exit(summary.exit_code)
 
 
-@main.command()
-@click.option("--matches", type=click.IntRange(1, 1000), default=12, show_default=True)
-@click.option("--seed", type=int, default=2026, show_default=True)
-@click.option("--scale", type=float, default=0.3, show_default=True)
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=".pewstats/demo", show_default=True)
-def demo(matches: int, seed: int, scale: float, workdir: Path) -> None:
-    """Synthesise a small season, load it, detect fights, dbt build on DuckDB, show the results."""
+@main.command(short_help="Synthesise, load and build a season on DuckDB; show it.")
+@click.option("--matches", type=click.IntRange(1, 1000), default=12, show_default=True, help="Matches to synthesise.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed of the season.")
+@click.option("--scale", type=float, default=0.3, show_default=True, help="Events per match relative to a real squad match.")
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=".pewstats/demo", show_default=True,
+              help="Working folder: inbox, archive, run summary (replaced on every demo).")
+@duckdb_option
+def demo(matches: int, seed: int, scale: float, workdir: Path, duckdb_path: str) -> None:
+    """Synthesise a small season, load it, detect fights, dbt build on DuckDB, show the results.
+
+    The database is the embedded target's file (--duckdb-path, default ./pewstats.duckdb), so
+    `pewstats dbt docs generate` or `pewstats dbt source freshness` in the same folder work on
+    it. The demo replaces a file it made before and refuses any other.
+    """
     from loader.pipeline.demo import run_demo
 
-    sys.exit(run_demo(workdir, matches=matches, seed=seed, scale=scale))
+    sys.exit(run_demo(workdir, Path(duckdb_path), matches=matches, seed=seed, scale=scale))

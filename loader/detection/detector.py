@@ -73,9 +73,14 @@ Statistics
 
     Per team: knocks, kills, damage dealt and taken (sums over its players), deaths (kill events
     with a victim of the team), size (distinct players seen); a team is *eliminated* when every
-    one of its players seen was killed in the fight. Centre = mean of every player location
-    sample of the counted events (attacker and victim of each event); spread radius = largest
-    distance of such a sample from the centre (both None when no event carries a location).
+    one of its players seen was killed in the fight. Centre = mean of the locations where the
+    counted events landed (the victim's location of each hit, knock and kill); spread radius =
+    largest distance of such a location from the centre (both None when no victim location is
+    known). The shooters' own locations are left out of both: a long shot from far away is
+    part of the fight but does not move its centre or widen its radius (the existing site
+    averaged every attacker and victim location, so one 2.9 km shot gave a 14-second fight a
+    2,924 m radius). A participant's ``position_center_x/y`` is still the mean of every
+    location of that player in the counted events, as attacker and as victim.
     Fight start / end = time of the first / latest counted (player-vs-player) event of the
     engagement: an NPC or bot skirmish just before or after the players' fight is not part of
     its time span (the clustering itself still uses every combat event).
@@ -529,7 +534,7 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
     knocks = kills = damage_events = 0
     total_damage = 0.0
     kill_victim_team: int | None = None
-    samples: list[tuple[float, float]] = []
+    landed: list[tuple[float, float]] = []  # the victims' locations of the counted events
     start = end = 0
 
     def player(c: _Char) -> _Player:
@@ -544,7 +549,6 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
             p.sx += c.x
             p.sy += c.y  # type: ignore[operator]
             p.ns += 1
-            samples.append((c.x, c.y))  # type: ignore[arg-type]
         return p
 
     for g in members:
@@ -557,6 +561,8 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
             start = e.t
         end = e.t
         a, v = player(e.att), player(e.vic)
+        if e.vic.x is not None:  # where the hit, knock or kill landed
+            landed.append((e.vic.x, e.vic.y))  # type: ignore[arg-type]
         ta, tv = teams[a.team], teams[v.team]
         if e.kind == _DAMAGE:
             a.dealt += e.damage
@@ -589,10 +595,10 @@ def _fight(match_id: str, evs: list[_Event], members: list[int]) -> dict | None:
 
     ranked = sorted(teams, key=lambda t: (-(teams[t].kills * 300 + teams[t].knocks * 200 + teams[t].dealt), t))
     outcome, winner, loser, per_team = _outcome(teams)
-    if samples:
-        cx = sum(x for x, _ in samples) / len(samples)
-        cy = sum(y for _, y in samples) / len(samples)
-        spread = max(math.hypot(x - cx, y - cy) for x, y in samples)
+    if landed:
+        cx = sum(x for x, _ in landed) / len(landed)
+        cy = sum(y for _, y in landed) / len(landed)
+        spread = max(math.hypot(x - cx, y - cy) for x, y in landed)
     else:
         cx = cy = spread = None
     participants = []

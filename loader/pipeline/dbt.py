@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from loader.config import Settings, project_dir
 from loader.errors import InfrastructureError
+
+
+# What dbt does unless the user set the variable: no anonymous usage statistics sent to dbt
+# Labs, no require-dbt-version check (the project declares none; pyproject.toml pins
+# dbt-core), no colour codes in the log file. Set a variable to true to turn it back on.
+DBT_ENV_DEFAULTS = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "DBT_USE_COLORS_FILE": "false",
+}
+
+# dbt's own top-level options that take no project: passed to dbt as they are
+TOP_LEVEL_ONLY = frozenset({"--version", "-V", "-v", "--help", "-h"})
 
 
 def profiles_dir() -> Path:
     """Where dbt finds the ``pewstats`` profile.
 
     ``DBT_PROFILES_DIR`` if set; else a ``profiles.yml`` in the project; else
-    ``~/.dbt/profiles.yml`` if it defines ``pewstats``; else a copy of
-    ``profiles.example.yml`` under ``.pewstats/`` (it reads everything from the environment).
+    ``~/.dbt/profiles.yml`` if it defines ``pewstats``; else the committed ``profiles/``
+    directory, whose ``profiles.yml`` is ``profiles.example.yml`` (a symbolic link: it reads
+    everything from the environment).
     """
     env = os.environ.get("DBT_PROFILES_DIR")
     if env:
@@ -27,19 +41,35 @@ def profiles_dir() -> Path:
     home = Path.home() / ".dbt" / "profiles.yml"
     if home.exists() and "pewstats:" in home.read_text(errors="replace"):
         return home.parent
-    generated = project / ".pewstats"
-    generated.mkdir(exist_ok=True)
-    target = generated / "profiles.yml"
-    source = project / "profiles.example.yml"
-    if not target.exists() or target.read_bytes() != source.read_bytes():
-        shutil.copyfile(source, target)
-    return generated
+    return project / "profiles"
+
+
+def dbt_env_defaults(environ: Mapping[str, str], interactive: bool) -> dict[str, str]:
+    """The variables to add before dbt runs: ``DBT_ENV_DEFAULTS`` and, when dbt's output is
+    not a terminal, ``DBT_USE_COLORS=false``; never one the user set."""
+    wanted = dict(DBT_ENV_DEFAULTS)
+    if not interactive:
+        wanted["DBT_USE_COLORS"] = "false"
+    return {k: v for k, v in wanted.items() if k not in environ}
+
+
+def _prepare_environment() -> None:
+    os.environ.update(dbt_env_defaults(os.environ, interactive=sys.stdout.isatty()))
+
+
+def invoke_plain(args: list[str]):  # -> dbtRunnerResult
+    """``dbt <args>`` exactly as given (``--version``, ``--help``, nothing): no project, no profile."""
+    from dbt.cli.main import dbtRunner
+
+    _prepare_environment()
+    return dbtRunner().invoke(list(args))
 
 
 def invoke(args: list[str], settings: Settings):  # -> dbtRunnerResult
     """Run ``dbt <args>`` against the target in ``settings``; returns dbt's result object."""
     from dbt.cli.main import dbtRunner
 
+    _prepare_environment()
     os.environ.update(settings.dbt_env())
     project = project_dir()
     full = list(args)

@@ -44,18 +44,54 @@ limit 5
 def table(rows: list[tuple], headers: list[str]) -> str:
     cells = [[str(h) for h in headers]] + [["" if v is None else (f"{v:.2f}" if isinstance(v, (float, Decimal)) else str(v)) for v in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    path = path.absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+MARKER = "database"  # in the demo's folder: the database file the demo made
+
+
+def claim_database(workdir: Path, database: Path) -> str | None:
+    """Make way for the demo's database; an error message if ``database`` is not the demo's.
+
+    The demo replaces the file it made last time (its folder's ``database`` file names it) and
+    refuses any other existing file, which may be someone's data.
+    """
+    marker = workdir / MARKER
+    made_before = marker.is_file() and marker.read_text(encoding="utf-8").strip() == str(database)
+    if database.exists() and not made_before:
+        return (
+            f"{shown(database)} exists and was not made by pewstats demo: move it away, or give the demo "
+            "another file with --duckdb-path (env PEWSTATS_DUCKDB_PATH)"
+        )
+    for stale in (database, database.with_name(database.name + ".wal")):
+        if stale.exists():
+            stale.unlink()
+    return None
+
+
+def run_demo(workdir: Path, database: Path, *, matches: int, seed: int, scale: float) -> int:
     from loader.synth import generate_season
 
+    database = database.absolute()
+    refused = claim_database(workdir, database)
+    if refused:
+        click.echo(f"error: {refused}", err=True)
+        return exitcodes.USAGE
     if workdir.exists():
         shutil.rmtree(workdir)
     inbox = workdir / "inbox"
-    click.echo(f"synthesising {matches} matches into {inbox}", err=True)
+    click.echo(f"synthesising {matches} matches into {shown(inbox)}", err=True)
     made = generate_season(inbox / "season", matches, seed, scale=scale)
     (inbox / "telemetry").mkdir(parents=True)
     (inbox / "matches").mkdir(parents=True)
@@ -63,7 +99,8 @@ def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
         m.telemetry_path.rename(inbox / "telemetry" / m.telemetry_path.name)
         m.match_path.rename(inbox / "matches" / m.match_path.name)
     shutil.rmtree(inbox / "season")
-    settings = Settings.from_env(target="duckdb", duckdb_path=str(workdir / "demo.duckdb"))
+    (workdir / MARKER).write_text(f"{database}\n", encoding="utf-8")
+    settings = Settings.from_env(target="duckdb", duckdb_path=str(database))
     summary = run(
         settings, inbox, workdir / "archive", workdir / "quarantine",
         jobs=0, summary_path=workdir / "run-summary.json", metrics_path=workdir / "pewstats.prom",
@@ -85,5 +122,9 @@ def run_demo(workdir: Path, *, matches: int, seed: int, scale: float) -> int:
         click.echo(table(sink.query(FIGHT_SUMMARY.format(schema=schema)), ["outcome", "fights", "avg s", "avg damage", "kills"]))
         click.echo("\nMost fights won\n")
         click.echo(table(sink.query(TOP_FIGHTERS.format(schema=schema)), ["player", "fights", "won", "win rate", "survival", "dmg/fight"]))
-    click.echo(f"\nDuckDB file: {settings.duckdb_path}  (summary: {workdir / 'run-summary.json'})", err=True)
+    click.echo(
+        f"\nDuckDB file: {shown(database)}  (summary: {shown(workdir / 'run-summary.json')})\n"
+        "In this folder, `pewstats dbt ...` (e.g. docs generate, source freshness) works on it.",
+        err=True,
+    )
     return exitcodes.OK

@@ -2,6 +2,10 @@
     several columns, e.g. a participant's (fight_id, team_id) is one of its fight's teams). -#}
 {% test composite_relationships(model, columns, to) %}
 
+{%- set joined_on -%}
+    {%- for c in columns %}child.{{ c }} = parent.{{ c }}{{ " and " if not loop.last }}{% endfor -%}
+{%- endset %}
+
 with child as (
 
     select distinct {{ columns | join(', ') }}
@@ -11,16 +15,9 @@ with child as (
 
 orphans as (
 
-    select
-        {% for c in columns -%}
-            child.{{ c }}{{ "," if not loop.last }}
-        {% endfor %}
+    select child.{{ columns | join(', child.') }}
     from child
-    left join {{ to }} as parent
-        on
-            {% for c in columns -%}
-                child.{{ c }} = parent.{{ c }}{{ " and" if not loop.last }}
-            {% endfor %}
+    left join {{ to }} as parent on {{ joined_on }}
     where parent.{{ columns[0] }} is null
 
 ),

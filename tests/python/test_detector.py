@@ -308,6 +308,24 @@ def test_event_of_teams_already_present_joins_whatever_the_distance() -> None:
     assert f["total_knocks"] == 2 and f["fight_spread_radius"] > 3000
 
 
+def test_a_long_shot_moves_neither_the_centre_nor_the_spread_radius() -> None:
+    # a close fight, a and b 20 m apart; then a3, 2.9 km away, hits b1 (teams already in the
+    # fight join whatever the distance): the shot counts, but the fight is where hits landed
+    close = [damage(0, A1, B1, 40), damage(1, B1, A1, 40), knock(2, A1, B1), kill(3, A2, B1, knocker=A1),
+             damage(4, B2, A2, 30)]
+    base = one(close)
+    assert (base["fight_center_x"], base["fight_spread_radius"]) == (round((20 + 0 + 20 + 20 + 1) / 5, 2), 12.2)
+    f = one(close + [damage(5, at(A3, 2900, 0), B1, 25)])
+    assert f["total_damage_events"] == base["total_damage_events"] + 1 and f["total_damage"] == 135
+    # landed: b1 x 20 four times, a1 x 0, a2 x 1: centre 13.5, farthest landing 13.5 m away
+    # (the old spread, from every attacker and victim location, was 2,648 m)
+    assert (f["fight_center_x"], f["fight_center_y"], f["fight_spread_radius"]) == (13.5, 0.0, 13.5)
+    assert players(f)["a3"]["position_center_x"] == 2900.0  # the shooter's own position is kept
+    # a hit that lands 2.9 km away does widen it: someone of the fight was hit there
+    wide = one(close + [damage(5, A1, at(B3, 2900, 0), 25)])
+    assert wide["fight_spread_radius"] > 2000
+
+
 def test_event_with_no_team_in_the_engagement_is_left_for_another() -> None:
     evs = [knock(0, A1, B1), knock(1, C1, character("d1", 4, 40, 0)), knock(2, A2, B2),
            knock(3, C2, character("d2", 4, 40, 0))]
@@ -620,7 +638,8 @@ def test_output_format() -> None:
         (1, "account.a1"), (1, "account.a2"), (2, "account.b1")]
     b1 = players(f)["b1"]
     assert b1["damage_dealt"] == 33.3333 and b1["position_center_x"] == 20.0 and b1["position_center_y"] == 0.0
-    assert (f["fight_center_x"], f["fight_center_y"]) == (round((20 + 0 + 0 + 20 + 1 + 20) / 6, 2), 0.0)
+    # the centre is where the three events landed: on a1 (x 0), then twice on b1 (x 20)
+    assert (f["fight_center_x"], f["fight_center_y"]) == (round((0 + 20 + 20) / 3, 2), 0.0)
     line = fights_to_ndjson([f])
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert json.loads(line) == f and list(json.loads(line)) == list(FIGHT_KEYS)
