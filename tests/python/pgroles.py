@@ -122,8 +122,8 @@ def drop_roles(roles: Roles) -> None:
         # sessions of these roles (a failed test may leave one) would keep their objects busy
         conn.execute("select pg_terminate_backend(pid) from pg_stat_activity where usename = any(%s)", (names,))
         existing = [r[0] for r in conn.execute("select rolname from pg_roles where rolname = any(%s)", (names,))]
-        if existing:
-            conn.execute(sql.SQL("drop owned by {} cascade").format(sql.SQL(", ").join(map(sql.Identifier, existing))))
+        for name in existing:  # one at a time (all at once trips over the default privileges)
+            conn.execute(sql.SQL("drop owned by {} cascade").format(sql.Identifier(name)))
         for name in existing:
             conn.execute(sql.SQL("drop role {}").format(sql.Identifier(name)))
         left = conn.execute("select count(*) from pg_roles where rolname = any(%s)", (names,)).fetchone()[0]
