@@ -104,15 +104,29 @@ class RoleTarget(Target):
         return env
 
 
+def run_roles_sql(roles: Roles) -> subprocess.CompletedProcess:
+    return psql(roles.database, "-v", f"prefix={roles.prefix}", "-v", f"raw={roles.raw}", "-v", f"marts={roles.marts}",
+                "-f", str(ROLES_SQL))
+
+
 def apply_roles(database: str) -> Roles:
     u = uuid.uuid4().hex[:8]
     roles = Roles(database, prefix=f"pwt{u}", raw=f"raw_{u}", marts=f"an_{u}")
-    proc = psql(database, "-v", f"prefix={roles.prefix}", "-v", f"raw={roles.raw}", "-v", f"marts={roles.marts}",
-                "-f", str(ROLES_SQL))
+    proc = run_roles_sql(roles)
     if proc.returncode != 0:
         drop_roles(roles)
         raise AssertionError(f"roles.sql failed: {proc.stderr}")
     return roles
+
+
+@pytest.fixture
+def fresh_roles(pg_database: str):
+    """roles.sql applied, nothing else; dropped afterwards."""
+    roles = apply_roles(pg_database)
+    try:
+        yield roles
+    finally:
+        drop_roles(roles)
 
 
 def drop_roles(roles: Roles) -> None:

@@ -23,7 +23,9 @@ from loader import exitcodes
 from loader.config import Settings
 from loader.formats import tables
 from loader.landing.locks import RUN_LOCK_TABLE, WRITE_LOCK_TABLE, run_lock
-from pgroles import Deployment, RoleTarget, deployment, make_inbox, run_args  # noqa: F401  (deployment: a fixture)
+from pgroles import (  # noqa: F401  (deployment, fresh_roles: fixtures)
+    Deployment, Roles, RoleTarget, deployment, fresh_roles, make_inbox, run_args, run_roles_sql,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -96,6 +98,31 @@ def test_a_new_raw_table_is_made_by_its_owner_not_by_the_loader(deployment: Depl
     assert proc.returncode == exitcodes.INFRASTRUCTURE, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "pewstats init --owner" in lines[0], proc.stderr
+
+
+def test_roles_sql_takes_back_what_an_earlier_version_let_others_own(fresh_roles: Roles, tmp_path: Path) -> None:
+    # the layout of the earlier roles.sql: raw and its tables owned by the loader, dbt's
+    # objects by whichever role built first
+    r = fresh_roles
+    admin = Target("postgres", r.raw, r.marts, tmp_path, database=r.database)
+    admin.pewstats("init", "--owner", r.name("raw_owner"), check=True)
+    with psycopg.connect(**pg_params(r.database), autocommit=True) as conn:
+        conn.execute(f"alter schema {r.raw} owner to {r.name('loader')}")
+        for t in tables.ALL_TABLES:
+            conn.execute(f"alter table {r.raw}.{t.name} owner to {r.name('loader')}")
+        conn.execute(f"create view {r.marts}_staging.stg_old as select 1 as x")
+        conn.execute(f"alter view {r.marts}_staging.stg_old owner to {r.name('runner')}")
+    proc = run_roles_sql(r)
+    assert proc.returncode == 0, proc.stderr
+    assert r.owned_by("loader") == 0 and r.owned_by("runner") == 0
+    assert r.owners([r.raw]) == {r.name("raw_owner")}
+    assert r.owners(r.dbt_schemas) == {r.name("owner")}
+    # what such a loader may have left in raw stops the script, named
+    with psycopg.connect(**pg_params(r.database), autocommit=True) as conn:
+        conn.execute(f"create function {r.raw}.planted() returns int language sql as $$ select 1 $$")
+    proc = run_roles_sql(r)
+    assert proc.returncode != 0
+    assert f"schema {r.raw} holds objects that are not tables: planted" in proc.stderr
 
 
 # -- 2. locks only the pipeline's roles can take; bounded waits ---------------------------------

@@ -74,7 +74,23 @@ revoke all on schema :"raw" from public;
 -- a role can take only with update on them
 create table if not exists :"raw".pewstats_run_lock ();
 create table if not exists :"raw".pewstats_write_lock ();
--- every object in raw belongs to its owner (also those an earlier version let the loader own)
+-- raw holds tables and their indexes only: anything else (a view, a function: what a loader
+-- that owned the schema, as an earlier version of this script let it, could have put there)
+-- stops this script, to be looked at and dropped by hand
+select format(
+    'do $check$ begin raise exception %L; end $check$',
+    'schema ' || :'raw' || ' holds objects that are not tables: ' || string_agg(name, ', ')
+    || '; look at them, drop them and run this script again'
+)
+from (
+    select c.relname as name from pg_class as c inner join pg_namespace as n on c.relnamespace = n.oid
+    where n.nspname = :'raw' and c.relkind not in ('r', 'p', 'i', 'I', 't')
+    union all
+    select p.proname from pg_proc as p inner join pg_namespace as n on p.pronamespace = n.oid
+    where n.nspname = :'raw'
+) as unexpected
+having count(*) > 0 \gexec
+-- every table in raw belongs to its owner (also those an earlier version let the loader own)
 select format('alter table %I.%I owner to %I', n.nspname, c.relname, :'raw_owner')
 from pg_class as c inner join pg_namespace as n on c.relnamespace = n.oid
 where n.nspname = :'raw' and c.relkind in ('r', 'p') and pg_get_userbyid(c.relowner) <> :'raw_owner' \gexec
