@@ -1,18 +1,24 @@
 """Benchmark of the telemetry reader against plain decompression and full JSON parsing.
 
-    python bench/bench_reader.py [--matches N] [--size-mb 30] [--repeat 3] [--seed 1]
+    python bench/bench_reader.py [--matches N] [--size-mb 30] [--repeat 3] [--seed 1] [--synth]
 
 Builds realistic-size telemetry files in a temporary directory (deleted afterwards, never
 committed) and times, on the same files in one run:
 
-    F1      inflate only (zlib, 1 MiB chunks, bytes discarded)
-    F2      inflate + orjson.loads of the whole array
-    F2b     inflate + stdlib json.loads of the whole array
-    reader  loader.formats.reader.iter_events(path, LOADER_EVENT_TYPES), every event consumed
+    F1          inflate only (ISA-L, the reader's inflater, 1 MiB chunks, bytes discarded): the floor
+    F1z         inflate only with zlib (what the reader used before python-isal)
+    F2          inflate + orjson.loads of the whole array
+    F2b         inflate + stdlib json.loads of the whole array
+    chunks      loader.formats.jsonstream.json_chunks: read, sha256, inflate, limits
+    skip-all    iter_events(path, frozenset()): framing and checks only, no event wanted
+    reader      loader.formats.reader.iter_events(path, LOADER_EVENT_TYPES), every event consumed
 
 each in matches/s and MB/s of decompressed JSON (best of --repeat runs per file, summed
-over the files), with the reader's speed relative to F1 and F2 (a ratio > 1 means the reader
-is faster).
+over the files), with the speed relative to F1 and F2 (a ratio > 1 means faster), and the
+reader's time over the inflate floor (F1) on its own line.
+
+With --synth, the files are the loader's synthetic matches (``pewstats synth --scale 1.0``:
+31.7 MB of single-line JSON each), --matches of them.
 
 With PEWSTATS_SHARED_DATA set, the files replicate the events of the real complete PUBG
 telemetry file (nothing else changed) until they reach --size-mb, written both single-line
@@ -40,6 +46,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from isal import isal_zlib  # noqa: E402
+
+from loader.formats.jsonstream import json_chunks  # noqa: E402
 from loader.formats.reader import LOADER_EVENT_TYPES, iter_events  # noqa: E402
 
 REAL_FILE = Path("JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json")
@@ -152,8 +161,22 @@ def build_realistic_files(out_dir: Path | str, n: int = 1, size_mb: float = 30, 
 # ----------------------------------------------------------------------------------------
 
 
-def _inflate_chunks(path: Path):
-    inflater = zlib.decompressobj(31)
+def build_synth_files(out_dir: Path | str, n: int, seed: int) -> list[Path]:
+    """The first n matches of the loader's synthetic season at scale 1.0 (one group: synth)."""
+    from loader.synth import generate_season
+
+    out = Path(out_dir)
+    generate_season(out / "season", n, seed, scale=1.0)
+    paths = []
+    for i, p in enumerate(sorted((out / "season" / "telemetry").glob("*.json.gz"))):
+        q = out / f"synth_{i:02d}.json.gz"
+        p.rename(q)
+        paths.append(q)
+    return paths
+
+
+def _inflate_chunks(path: Path, zlib_module=isal_zlib):
+    inflater = zlib_module.decompressobj(31)
     with open(path, "rb") as fh:
         while block := fh.read(1 << 20):
             out = inflater.decompress(block, 1 << 20)
@@ -167,6 +190,21 @@ def f1_inflate(path: Path) -> int:
     for chunk in _inflate_chunks(path):
         n += len(chunk)
     return n
+
+
+def f1_zlib(path: Path) -> int:
+    n = 0
+    for chunk in _inflate_chunks(path, zlib):
+        n += len(chunk)
+    return n
+
+
+def chunks(path: Path) -> int:
+    return sum(map(len, json_chunks(path)))
+
+
+def skip_all(path: Path) -> int:
+    return sum(1 for _ in iter_events(path, frozenset()))
 
 
 def f2_orjson(path: Path) -> int:
@@ -198,8 +236,8 @@ def run(paths: list[Path], repeat: int) -> list[tuple[str, str, float, float, fl
     groups: dict[str, list[Path]] = {}
     for p in paths:
         groups.setdefault(p.name.rsplit("_", 1)[0], []).append(p)
-    methods = [("F1 inflate", f1_inflate), ("F2 inflate+orjson", f2_orjson), ("F2b inflate+json", f2b_json),
-               ("reader", reader)]
+    methods = [("F1 inflate", f1_inflate), ("F1z inflate zlib", f1_zlib), ("F2 inflate+orjson", f2_orjson),
+               ("F2b inflate+json", f2b_json), ("chunks", chunks), ("skip-all", skip_all), ("reader", reader)]
     rows = []
     for group, files in groups.items():
         json_bytes = sum(f1_inflate(p) for p in files)
@@ -216,9 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per file and method; the best counts")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--synthetic", action="store_true", help="synthesized events even if the real file is available")
+    ap.add_argument("--synth", action="store_true", help="the loader's synthetic matches (pewstats synth, scale 1.0)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench_reader_") as tmp:
-        paths = build_realistic_files(tmp, args.matches, args.size_mb, args.seed, synthetic=args.synthetic)
+        if args.synth:
+            paths = build_synth_files(tmp, args.matches, args.seed)
+        else:
+            paths = build_realistic_files(tmp, args.matches, args.size_mb, args.seed, synthetic=args.synthetic)
         # describe the files
         for group in sorted({p.name.rsplit("_", 1)[0] for p in paths}):
             p = next(q for q in paths if q.name.startswith(group))
@@ -237,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         vs_f1 = ref["F1 inflate"] / secs
         vs_f2 = ref["F2 inflate+orjson"] / secs
         print(f"{group:<14} {name:<18} {secs:>8.3f} {mps:>10.2f} {mbps:>8.1f} {vs_f1:>7.2f} {vs_f2:>7.2f}")
+    print()
+    for group, ref in by_group.items():
+        print(f"{group}: reader / inflate floor = {ref['reader'] / ref['F1 inflate']:.2f} "
+              f"(skip-all {ref['skip-all'] / ref['F1 inflate']:.2f}, chunks {ref['chunks'] / ref['F1 inflate']:.2f}; "
+              f"zlib inflate / ISA-L inflate = {ref['F1z inflate zlib'] / ref['F1 inflate']:.2f})")
     return 0
 
 

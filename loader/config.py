@@ -14,6 +14,52 @@ from pathlib import Path
 from loader.errors import PewstatsError
 
 TARGETS = ("duckdb", "postgres")
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one input file may hold once inflated: the bound that stops a gzip bomb.
+
+    A real PUBG telemetry file inflates to about 30-40 MB single-line (60 MB pretty-printed)
+    and its largest event (``LogMatchEnd`` or ``LogMatchStart`` of 100 players) is about
+    100 KB; the defaults leave an order of magnitude above both and keep a reader's memory
+    under about 3 x ``max_event_mib`` however the bytes are laid out.
+    """
+
+    max_inflate_mib: int = 512  # JSON bytes one file (and each of its gzip layers) may inflate to
+    max_event_mib: int = 16  # bytes of one event's text, whitespace inside it included
+
+    def __post_init__(self) -> None:
+        if self.max_inflate_mib < 1 or self.max_event_mib < 1:
+            raise PewstatsError("--max-inflate-mib and --max-event-mib must be at least 1")
+
+    @property
+    def max_inflate_bytes(self) -> int:
+        return self.max_inflate_mib * MIB
+
+    @property
+    def max_event_bytes(self) -> int:
+        return self.max_event_mib * MIB
+
+    @classmethod
+    def from_env(cls, max_inflate_mib: int | None = None, max_event_mib: int | None = None) -> "ReadLimits":
+        """Options first, then PEWSTATS_MAX_INFLATE_MIB / PEWSTATS_MAX_EVENT_MIB, then the defaults."""
+        defaults = cls()
+        return cls(
+            max_inflate_mib=max_inflate_mib or _env_int("PEWSTATS_MAX_INFLATE_MIB") or defaults.max_inflate_mib,
+            max_event_mib=max_event_mib or _env_int("PEWSTATS_MAX_EVENT_MIB") or defaults.max_event_mib,
+        )
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise PewstatsError(f"{name}={value!r} is not a whole number of MiB") from None
 
 # schema and role names from settings: what PostgreSQL and DuckDB take unquoted, the same way
 # (dbt's adapters splice some of them into SQL as they are: refuse the rest)
@@ -63,6 +109,7 @@ class Settings:
     pg_port: int = 5432
     pg_user: str = "postgres"
     pg_database: str = "pewstats"
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     owner_role: str | None = None  # role the raw tables' DDL runs as (`pewstats init --owner`)
 
@@ -101,6 +148,7 @@ class Settings:
             pg_port=int(env.get("PGPORT") or 5432),
             pg_user=env.get("PGUSER") or "postgres",
             pg_database=env.get("PGDATABASE") or "pewstats",
+            read_limits=ReadLimits.from_env(),
             lock_timeout=timeout,
             owner_role=owner_role or env.get("PEWSTATS_RAW_OWNER") or None,
         )

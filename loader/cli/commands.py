@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from loader import exitcodes
-from loader.config import DEFAULT_LOCK_TIMEOUT, Settings
+from loader.config import DEFAULT_LOCK_TIMEOUT, ReadLimits, Settings
 from loader.errors import InfrastructureError, PewstatsError
 from loader.landing.locks import RunLocked
 
@@ -58,6 +59,26 @@ def settings_from(target: str, raw_schema: str, duckdb_path: str, owner_role: st
     )
 
 
+def limits_options(command):  # type: ignore[no-untyped-def]
+    """--max-inflate-mib and --max-event-mib: what one telemetry file may inflate to (gzip bombs)."""
+    defaults = ReadLimits()
+    inflate = click.option(
+        "--max-inflate-mib", type=click.IntRange(1, 1 << 20), envvar="PEWSTATS_MAX_INFLATE_MIB",
+        default=defaults.max_inflate_mib, show_default=True,
+        help="A file that inflates to more MiB of JSON is refused (a real match: under 100).",
+    )
+    event = click.option(
+        "--max-event-mib", type=click.IntRange(1, 1 << 20), envvar="PEWSTATS_MAX_EVENT_MIB",
+        default=defaults.max_event_mib, show_default=True,
+        help="A file with an event of more MiB of text is refused (a real event: under 1).",
+    )
+    return inflate(event(command))
+
+
+def with_limits(settings: Settings, max_inflate_mib: int, max_event_mib: int) -> Settings:
+    return replace(settings, read_limits=ReadLimits(max_inflate_mib=max_inflate_mib, max_event_mib=max_event_mib))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """pewstats: land PUBG telemetry, detect fights, and build the stats marts with dbt."""
@@ -95,10 +116,13 @@ jobs_option = click.option(
 @click.option("--match-id", help="Match id to use instead of LogMatchDefinition's (one file only).")
 @click.option("--detect-fights", is_flag=True, help="Also detect fights and land them in the same transaction.")
 @jobs_option
+@limits_options
 @target_options
-def load_telemetry(paths: tuple[str, ...], match_id: str | None, detect_fights: bool, jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
+def load_telemetry(paths: tuple[str, ...], match_id: str | None, detect_fights: bool, jobs: int, max_inflate_mib: int,
+                   max_event_mib: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Telemetry files (.json, .json.gz, double gzip; directories recursively)."""
-    _load_command("telemetry", paths, settings_from(target, raw_schema, duckdb_path), jobs, match_id, detect_fights)
+    settings = with_limits(settings_from(target, raw_schema, duckdb_path), max_inflate_mib, max_event_mib)
+    _load_command("telemetry", paths, settings, jobs, match_id, detect_fights)
 
 
 # `load matches` and `load fights` are alike but for their kind: one function each, so that
@@ -215,9 +239,11 @@ def entry() -> None:
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Prometheus textfile to write (e.g. /var/lib/node_exporter/textfile/pewstats.prom).")
 @jobs_option
+@limits_options
 @target_options
 def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no_detect_fights: bool, summary_path: Path,
-            metrics_path: Path | None, jobs: int, target: str, raw_schema: str, duckdb_path: str) -> None:
+            metrics_path: Path | None, jobs: int, max_inflate_mib: int, max_event_mib: int, target: str, raw_schema: str,
+            duckdb_path: str) -> None:
     """Load every new file from the inbox, then dbt build. What cron calls.
 
     Exit codes: 0 success, 1 some files failed (quarantined; the rest loaded and built),
@@ -227,7 +253,7 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
     from loader.cli.report import ResultPrinter, is_interactive
     from loader.pipeline.run import pending_files, run
 
-    settings = settings_from(target, raw_schema, duckdb_path)
+    settings = with_limits(settings_from(target, raw_schema, duckdb_path), max_inflate_mib, max_event_mib)
     with ResultPrinter(pending_files(inbox), interactive=is_interactive()) as printer:
         summary = run(
             settings, inbox, archive, quarantine, full_refresh=full_refresh, detect_fights=not no_detect_fights,

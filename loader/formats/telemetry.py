@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loader.config import ReadLimits
 from loader.errors import BadInputError
 from loader.formats import tables as schema
 from loader.formats.convert import FieldError
@@ -138,15 +139,17 @@ def parse_telemetry(
     path: Path | str,
     match_id: str | None = None,
     keep_combat_events: bool = False,
+    limits: ReadLimits | None = None,
 ) -> TelemetryBatch:
     """Read one telemetry file and flatten the events the pipeline lands.
 
-    Raises BadInputError with a one-line reason for anything that cannot be loaded.
+    Raises BadInputError with a one-line reason for anything that cannot be loaded
+    (a file or an event larger than ``limits`` allow included).
     """
     stats = ReadStats()
     flattener = _Flattener(match_id, keep_combat_events)
     try:
-        for ev in iter_events(path, LOADER_EVENT_TYPES, stats):
+        for ev in iter_events(path, LOADER_EVENT_TYPES, stats, limits):
             flattener.add(ev)
         if stats.total_events == 0:
             raise BadInputError("the file holds an empty array: no events")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from loader.config import Settings
+from loader.config import ReadLimits, Settings
 from loader.errors import BadInputError
 from loader.formats.jsonstream import FileSource
 from loader.landing import open_sink
@@ -82,13 +82,14 @@ def parse_file(
     detect_fights: bool = False,
     data: bytes | None = None,
     sha256: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> LoadRequest | Failure:
     """Read and parse one file into a LoadRequest, or a Failure with a one-line reason
     (``data``, ``sha256``: the file's bytes and hash if they were read already)."""
     source = FileSource(path, data, sha256)
     try:
         if kind == "telemetry":
-            return _telemetry_request(source, match_id, detect_fights)
+            return _telemetry_request(source, match_id, detect_fights, limits)
         if kind == "matches":
             from loader.formats.matches import parse_match_file
 
@@ -120,10 +121,10 @@ def _failure(kind: str, source: FileSource, reason: str) -> Failure:
     return Failure(kind, str(source.path), reason, sha256, size)
 
 
-def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool) -> LoadRequest:
+def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool, limits: ReadLimits | None) -> LoadRequest:
     from loader.formats.telemetry import parse_telemetry
 
-    batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights)
+    batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights, limits=limits)
     stats = batch.stats
     rows = dict(batch.rows)
     counts = batch.row_counts()
@@ -201,6 +202,7 @@ def _parsed(
     detect_fights: bool,
     loaded: dict[int, set[str]],
     window: int,
+    limits: ReadLimits | None = None,
 ) -> Iterator[tuple[Path, LoadRequest | Failure | Skipped, float]]:
     """Parse results in input order, with at most ``window`` files parsed ahead."""
 
@@ -209,7 +211,9 @@ def _parsed(
         if isinstance(known, Skipped):
             return known
         args = (kind, str(p), match_id, detect_fights, *(known or ()))
-        return parse_file(*args) if executor is None else executor.submit(parse_file, *args)
+        if executor is None:
+            return parse_file(*args, limits=limits)
+        return executor.submit(parse_file, *args, limits=limits)
 
     if executor is None:
         for p in paths:
@@ -260,7 +264,7 @@ def load_files(
             sink.ensure_schema()
             loaded = sink.loaded_versions(kind)
             window = max(2, 2 * jobs)
-            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, loaded, window):
+            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, loaded, window, settings.read_limits):
                 res = _land(sink, kind, p, parsed, seconds)
                 results.append(res)
                 if on_result:

@@ -175,7 +175,7 @@ def test_a_loaded_file_is_not_parsed_again_and_each_file_is_read_once(duck_targe
 
     calls: list[tuple] = []
     real_parse = pipeline_load.parse_file
-    monkeypatch.setattr(pipeline_load, "parse_file", lambda *args: calls.append(args) or real_parse(*args))
+    monkeypatch.setattr(pipeline_load, "parse_file", lambda *args, **kw: calls.append(args) or real_parse(*args, **kw))
     settings = Settings(target="duckdb", raw_schema="raw", duckdb_path=duck_target.duckdb_path)
 
     def load(path: Path) -> list[str]:
