@@ -4,7 +4,6 @@ pewstats and dbt as one of those roles."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import uuid
