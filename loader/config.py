@@ -7,6 +7,7 @@ Everything comes from options or environment variables (the same ones
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,21 @@ def _env_int(name: str) -> int | None:
     except ValueError:
         raise PewstatsError(f"{name}={value!r} is not a whole number of MiB") from None
 
+# schema and role names from settings: what PostgreSQL and DuckDB take unquoted, the same way
+# (dbt's adapters splice some of them into SQL as they are: refuse the rest)
+SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+DEFAULT_LOCK_TIMEOUT = 60.0  # seconds a command waits for a lock another pipeline role holds
+
+
+def check_name(value: str, setting: str) -> str:
+    """``value`` if it is a safe schema or role name; else one line saying what to use."""
+    if not SAFE_NAME.fullmatch(value):
+        raise PewstatsError(
+            f"{setting}={value!r} is not a safe name: use 1-63 lowercase letters, digits and _, "
+            "not starting with a digit"
+        )
+    return value
+
 
 def project_dir() -> Path:
     """The dbt project this package belongs to (the repository checkout)."""
@@ -72,6 +88,18 @@ def project_dir() -> Path:
     raise PewstatsError("cannot find dbt_project.yml: run pewstats from the pewstats-dbt checkout")
 
 
+def _seconds(text: str | None) -> float:
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise PewstatsError(f"PEWSTATS_LOCK_TIMEOUT={text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     target: str = "duckdb"
@@ -82,10 +110,30 @@ class Settings:
     pg_user: str = "postgres"
     pg_database: str = "pewstats"
     read_limits: ReadLimits = field(default_factory=ReadLimits)
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    owner_role: str | None = None  # role the raw tables' DDL runs as (`pewstats init --owner`)
+
+    def __post_init__(self) -> None:
+        check_name(self.raw_schema, "PEWSTATS_RAW_SCHEMA")
+        if self.owner_role is not None:
+            check_name(self.owner_role, "PEWSTATS_RAW_OWNER")
 
     @classmethod
-    def from_env(cls, target: str | None = None, raw_schema: str | None = None, duckdb_path: str | None = None) -> "Settings":
+    def from_env(
+        cls,
+        target: str | None = None,
+        raw_schema: str | None = None,
+        duckdb_path: str | None = None,
+        lock_timeout: float | None = None,
+        owner_role: str | None = None,
+    ) -> "Settings":
         env = os.environ
+        # dbt reads these itself (profiles.example.yml, macros/generate_schema_name.sql refuses
+        # them too): refused here first, in one line, before anything runs
+        check_name(env.get("PEWSTATS_SCHEMA") or "analytics", "PEWSTATS_SCHEMA")
+        if env.get("PEWSTATS_DBT_ROLE"):
+            check_name(env["PEWSTATS_DBT_ROLE"], "PEWSTATS_DBT_ROLE")
+        timeout = lock_timeout if lock_timeout is not None else _seconds(env.get("PEWSTATS_LOCK_TIMEOUT"))
         chosen = (target or env.get("PEWSTATS_TARGET") or "duckdb").lower()
         if chosen not in TARGETS:
             raise PewstatsError(f"unknown target {chosen!r}: use one of {', '.join(TARGETS)}")
@@ -101,6 +149,8 @@ class Settings:
             pg_user=env.get("PGUSER") or "postgres",
             pg_database=env.get("PGDATABASE") or "pewstats",
             read_limits=ReadLimits.from_env(),
+            lock_timeout=timeout,
+            owner_role=owner_role or env.get("PEWSTATS_RAW_OWNER") or None,
         )
 
     def pg_kwargs(self) -> dict[str, object]:

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from loader import exitcodes
-from loader.config import ReadLimits, Settings
+from loader.config import DEFAULT_LOCK_TIMEOUT, ReadLimits, Settings
 from loader.errors import InfrastructureError, PewstatsError
+from loader.landing.locks import RunLocked
 
 PG_ENV = "PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
 
@@ -41,18 +42,30 @@ duckdb_option = click.option(
 )
 
 
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0, 86400),
+    envvar="PEWSTATS_LOCK_TIMEOUT",
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    expose_value=False,  # read by settings_from: every command has it, no signature changes
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__("pewstats_lock_timeout", value),
+    help="Seconds to wait for a lock another run or load holds, then give up (exit 5); 0: do not wait.",
+)
+
+
 def target_options(command):  # type: ignore[no-untyped-def]
-    """--target, --raw-schema and --duckdb-path: where every loader command works."""
+    """--target, --raw-schema, --duckdb-path, --lock-timeout: where every loader command works."""
     target = target_option(f"Database to land in (env PEWSTATS_TARGET). {PG_ENV}")
     raw = raw_schema_option("Schema of the landing tables (env PEWSTATS_RAW_SCHEMA).")
-    return target(raw(duckdb_option(command)))
+    return target(raw(duckdb_option(lock_timeout_option(command))))
 
 
 def dbt_target_options(command):  # type: ignore[no-untyped-def]
-    """The same three options, as `pewstats dbt` reads them: where dbt builds and reads."""
+    """The same options, as `pewstats dbt` reads them: where dbt builds and reads."""
     target = target_option(f"dbt target (profile output) to build on (env PEWSTATS_TARGET). {PG_ENV}")
     raw = raw_schema_option("Schema of the raw tables dbt's sources read (env PEWSTATS_RAW_SCHEMA).")
-    return target(raw(duckdb_option(command)))
+    return target(raw(duckdb_option(lock_timeout_option(command))))
 
 
 def version_text() -> str:
@@ -65,8 +78,12 @@ def version_text() -> str:
     return f"pewstats {version('pewstats-dbt')} (dbt-core {version('dbt-core')})"
 
 
-def settings_from(target: str, raw_schema: str, duckdb_path: str) -> Settings:
-    return Settings.from_env(target=target, raw_schema=raw_schema, duckdb_path=duckdb_path)
+def settings_from(target: str, raw_schema: str, duckdb_path: str, owner_role: str | None = None) -> Settings:
+    ctx = click.get_current_context(silent=True)
+    lock_timeout = ctx.meta.get("pewstats_lock_timeout") if ctx is not None else None
+    return Settings.from_env(
+        target=target, raw_schema=raw_schema, duckdb_path=duckdb_path, lock_timeout=lock_timeout, owner_role=owner_role
+    )
 
 
 def limits_options(command):  # type: ignore[no-untyped-def]
@@ -158,13 +175,15 @@ def load_fights(paths: tuple[str, ...], jobs: int, target: str, raw_schema: str,
 
 
 @main.command("init", short_help="Create the raw schema and tables if missing.")
+@click.option("--owner", envvar="PEWSTATS_RAW_OWNER", default=None,
+              help="Role to own the raw tables (SET ROLE for the DDL; env PEWSTATS_RAW_OWNER), e.g. pewstats_raw_owner.")
 @target_options
-def init_cmd(target: str, raw_schema: str, duckdb_path: str) -> None:
+def init_cmd(owner: str | None, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Create the raw schema and its tables if they are missing (every load does this too;
-    run it once as the loader role so that role owns them)."""
+    in production run it once as a member of the owner role, with --owner)."""
     from loader.pipeline.load import prepare_raw_schema
 
-    settings = settings_from(target, raw_schema, duckdb_path)
+    settings = settings_from(target, raw_schema, duckdb_path, owner_role=owner)
     prepare_raw_schema(settings)
     click.echo(f"raw tables ready in schema {raw_schema!r} ({settings.describe()})", err=True)
 
@@ -232,14 +251,30 @@ def dbt(ctx: click.Context, dbt_args: tuple[str, ...], target: str, raw_schema: 
             click.echo(ctx.get_help() + "\n\ndbt's own help follows.\n")
         result = invoke_plain(list(dbt_args))
     else:
-        result = invoke(list(dbt_args), settings_from(target, raw_schema, duckdb_path))
+        from loader.landing.locks import run_lock
+
+        settings = settings_from(target, raw_schema, duckdb_path)
+        command = next((a for a in dbt_args if not a.startswith("-")), None)
+        wants_help = any(a in ("--help", "-h") for a in dbt_args)
+        if command in BUILDING_DBT_COMMANDS and not wants_help:  # never beside a `pewstats run` or another build
+            with run_lock(settings):
+                result = invoke(list(dbt_args), settings)
+        else:
+            result = invoke(list(dbt_args), settings)
     sys.exit(exitcodes.OK if result.success else exitcodes.DBT_FAILED)
+
+
+# dbt commands that write to the database (models, seeds, the on-run-start hook's rebuild log)
+BUILDING_DBT_COMMANDS = frozenset({"build", "run", "test", "seed", "snapshot", "run-operation", "retry"})
 
 
 def entry() -> None:
     """Console entry point: known errors become one line and an exit code, not a traceback."""
     try:
         main(standalone_mode=True)
+    except RunLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exitcodes.LOCKED)
     except InfrastructureError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exitcodes.INFRASTRUCTURE)

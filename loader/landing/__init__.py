@@ -11,7 +11,12 @@ def open_sink(settings: Settings) -> Sink:
     if settings.target == "postgres":
         from loader.landing.postgres import PostgresSink
 
-        return PostgresSink(raw_schema=settings.raw_schema, **settings.pg_kwargs())
+        return PostgresSink(
+            raw_schema=settings.raw_schema,
+            owner_role=settings.owner_role,
+            lock_timeout=settings.lock_timeout,
+            **settings.pg_kwargs(),
+        )
     from loader.landing.duckdb import DuckDBSink
 
     return DuckDBSink(settings.duckdb_path, raw_schema=settings.raw_schema)

@@ -17,8 +17,9 @@ from psycopg import sql
 from loader.errors import BadInputError, InfrastructureError
 from loader.formats import columns
 from loader.formats import tables as schema
+from loader.config import DEFAULT_LOCK_TIMEOUT
 from loader.landing.base import LOADED, SUPERSEDED, Sink
-from loader.landing.locks import write_lock_key
+from loader.landing.locks import LOCK_TABLES, WRITE_LOCK_TABLE, take_table_lock
 
 # storage type (loader.formats.columns) -> PostgreSQL type
 PG_TYPES = {
@@ -56,10 +57,23 @@ def connect(conninfo: str = "", **kwargs: Any) -> psycopg.Connection:
 class PostgresSink(Sink):
     name = "postgres"
 
-    def __init__(self, conninfo: str = "", raw_schema: str = "raw", **connect_kwargs: Any) -> None:
+    def __init__(
+        self,
+        conninfo: str = "",
+        raw_schema: str = "raw",
+        *,
+        owner_role: str | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        **connect_kwargs: Any,
+    ) -> None:
         super().__init__(raw_schema)
         self.conn = connect(conninfo, **connect_kwargs)
-        self.write_lock = write_lock_key(raw_schema)
+        self.owner_role = owner_role  # the raw tables' DDL runs as this role (`pewstats init --owner`)
+        self.lock_timeout = lock_timeout
+
+    def describe(self) -> str:
+        info = self.conn.info
+        return f"postgres://{info.user}@{info.host}:{info.port}/{info.dbname} (schema {self.raw_schema})"
 
     def _table(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(sql.Identifier(self.raw_schema), sql.Identifier(name))
@@ -90,6 +104,12 @@ class PostgresSink(Sink):
     def ensure_schema(self) -> None:
         try:
             self._ensure_schema()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            # the loader has row rights only (docs/operations/sql/roles.sql): the owner makes tables
+            raise InfrastructureError(
+                f"cannot create the raw tables in schema {self.raw_schema!r} ({_first_line(exc)}): they are made by "
+                "their owner; run `pewstats init --owner ROLE` as a member of that role"
+            ) from exc
         except psycopg.Error as exc:
             raise InfrastructureError(
                 f"cannot prepare schema {self.raw_schema!r} in PostgreSQL: {_first_line(exc)}"
@@ -100,16 +120,20 @@ class PostgresSink(Sink):
         return {r[0] for r in cur.fetchall()}
 
     def _ensure_schema(self) -> None:
-        wanted = {t.name for t in schema.ALL_TABLES}
+        wanted = {t.name for t in schema.ALL_TABLES} | set(LOCK_TABLES)
         with self.conn.transaction(), self.conn.cursor() as cur:
             # nothing to do (the usual case): take no lock, run no DDL
             if wanted <= self._existing_tables(cur):
                 return
         with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
+            if self.owner_role:  # the DDL's objects belong to the owner (until the commit)
+                cur.execute(sql.SQL("set local role {}").format(sql.Identifier(self.owner_role)))
             cur.execute("select 1 from pg_namespace where nspname = %s", (self.raw_schema,))
             if cur.fetchone() is None:
                 cur.execute(sql.SQL("create schema {}").format(sql.Identifier(self.raw_schema)))
+            for name in LOCK_TABLES:  # empty tables: their table locks are the pipeline's locks
+                cur.execute(sql.SQL("create table if not exists {} ()").format(self._table(name)))
+            self._lock_writes()
             for table in schema.ALL_TABLES:
                 for stmt in self._ddl(table):
                     cur.execute(stmt)
@@ -134,7 +158,7 @@ class PostgresSink(Sink):
             ) from exc
 
     def _lock_writes(self) -> None:
-        self.conn.execute("select pg_advisory_xact_lock(%s)", (self.write_lock,))
+        take_table_lock(self.conn, self.raw_schema, WRITE_LOCK_TABLE, self.lock_timeout, "load", self.describe())
 
     def _is_loaded(self, sha256: str, kind: str) -> bool:
         cur = self.conn.execute(

@@ -93,17 +93,18 @@ def test_run_end_to_end_with_a_bad_file(any_target, small_season, tmp_path: Path
 def test_concurrent_run_is_refused(any_target, small_season, tmp_path: Path) -> None:
     make_inbox(tmp_path, small_season[:1])
     if any_target.kind == "postgres":
-        from loader.landing.locks import advisory_key
+        from loader.landing.locks import RUN_LOCK_TABLE
 
-        holder = psycopg.connect(host="127.0.0.1", user="postgres", dbname=any_target.database, autocommit=True)
-        holder.execute("select pg_advisory_lock(%s)", (advisory_key(f"pewstats:run:{any_target.raw_schema}"),))
+        any_target.pewstats("init", check=True)
+        holder = psycopg.connect(host="127.0.0.1", user="postgres", dbname=any_target.database)
+        holder.execute(f'lock table "{any_target.raw_schema}".{RUN_LOCK_TABLE} in exclusive mode')
         release = holder.close
     else:
         handle = open(str(any_target.duckdb_path) + ".run.lock", "a+")
         fcntl.flock(handle, fcntl.LOCK_EX)
         release = handle.close
     try:
-        proc = any_target.pewstats(*run_args(tmp_path))
+        proc = any_target.pewstats(*run_args(tmp_path), "--lock-timeout", "0")
     finally:
         release()
     assert proc.returncode == exitcodes.LOCKED
