@@ -121,10 +121,12 @@ class PostgresSink(Sink):
         try:
             with self.conn.transaction():
                 yield
-        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
-            # a value the loader's checks let through but the column refuses: the file's
-            # transaction is rolled back, the file is bad input, the run goes on
-            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError, psycopg.errors.ProgramLimitExceeded) as exc:
+            # rows the loader's checks let through but the database refuses (a value, a key,
+            # an index entry too large): the file's transaction is rolled back, the file is
+            # bad input, the run goes on (ProgramLimitExceeded is an OperationalError, but the
+            # connection is fine: it must not read as "connection lost")
+            raise BadInputError(f"the database refused the file's rows: {_first_line(exc)}") from exc
         except psycopg.OperationalError as exc:
             if path is None:
                 raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
