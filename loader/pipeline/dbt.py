@@ -67,7 +67,7 @@ def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None,
         "errors": [],  # the messages of the nodes that errored (loader.pipeline.run tells infrastructure from them)
     }
     if res.exception is not None:
-        raise InfrastructureError(f"dbt could not run: {str(res.exception).strip().splitlines()[0]}")
+        raise InfrastructureError(f"dbt could not run: {' '.join(str(res.exception).split())[:500]}")
     for node_result in getattr(res.result, "results", []) or []:
         out["nodes"] += 1
         status = str(node_result.status).lower()

@@ -386,16 +386,18 @@ def test_the_database_going_away_during_dbt_build_is_exit_3(pg_target, small_sea
     killed: list[int] = []
 
     def terminate_dbt() -> None:
+        """Once dbt is building the models (a query on an intermediate model runs), terminate its
+        backends: what a restart or a crash of the server does to them."""
         with psycopg.connect(host="127.0.0.1", user="postgres", dbname=t.database, autocommit=True) as conn:
-            while not stop.is_set():
+            while not stop.is_set() and not killed:
                 rows = conn.execute(
                     "select pid from pg_stat_activity where datname = %s and application_name like 'dbt%%'"
-                    " and pid <> pg_backend_pid()", (t.database,)
+                    " and pid <> pg_backend_pid() and query like %s", (t.database, f"%{t.schema}%int_%"),
                 ).fetchall()
                 for (pid,) in rows:
                     conn.execute("select pg_terminate_backend(%s)", (pid,))
                     killed.append(pid)
-                time.sleep(0.05)
+                time.sleep(0.02)
 
     killer = threading.Thread(target=terminate_dbt, daemon=True)
     killer.start()
