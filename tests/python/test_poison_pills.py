@@ -252,6 +252,52 @@ def test_a_killed_parse_worker_fails_its_file_only(duck_target, small_season, tm
     assert landed == {m.match_id for m in small_season[:4]} - {small_season[1].match_id}
 
 
+def _children(pid: int) -> list[int]:
+    """The worker processes of a loader: its children with its own command line (forked),
+    not multiprocessing's helpers (the resource tracker)."""
+    def cmdline(p: int | str) -> bytes:
+        try:
+            return Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    mine = cmdline(pid)
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and cmdline(d.name) == mine:
+            out.append(int(d.name))
+    return out
+
+
+def test_a_parse_worker_killed_from_outside_does_not_end_the_load(duck_target, small_season, tmp_path: Path) -> None:
+    """3: a parse worker killed by another process (the OOM killer) while files are being
+    parsed: no BrokenProcessPool traceback; the files that were in the dead pool are parsed
+    again, each alone, and every file lands."""
+    t = duck_target
+    proc = subprocess.Popen([sys.executable, "-m", "loader", "load", "telemetry", "--jobs", "2",
+                             *(str(m.telemetry_path) for m in small_season)],
+                            cwd=tmp_path, env=t.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    victims: list[int] = []
+    while not victims and proc.poll() is None and time.monotonic() < deadline:
+        victims = _children(proc.pid)[:1]
+        time.sleep(0.005)
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    _, err = proc.communicate(timeout=600)
+    assert victims, "no parse worker was seen"
+    assert proc.returncode == exitcodes.OK, err[-4000:]
+    assert "BrokenProcessPool" not in err and "Traceback" not in err
+    landed = {r[0] for r in t.query("select match_id from raw.telemetry_matches")}
+    assert landed == {m.match_id for m in small_season}
+
+
 def _file_size_limit(limit: int):
     def apply() -> None:  # in the child: writes past `limit` bytes fail with EFBIG, as on a full disk
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -262,23 +308,31 @@ def _file_size_limit(limit: int):
 
 def test_a_failed_write_on_duckdb_is_one_line_and_the_next_run_succeeds(duck_target, small_season, tmp_path: Path) -> None:
     """5: the embedded target cannot write (a full disk, simulated by a file size limit of the
-    process, RLIMIT_FSIZE: a real refusal by the kernel of the same writes): one line, exit 3,
-    nothing partial; the file stays in the inbox and the next run, with room, loads and builds it."""
+    process, RLIMIT_FSIZE: the kernel refuses the same writes, with EFBIG for ENOSPC): one
+    line, exit 3, nothing partial, whether DuckDB's WAL or the rows' temporary file is refused
+    (it was a `TransactionException` traceback); the file stays in the inbox and the next run,
+    with room, loads and builds everything."""
     t = duck_target
     inbox = tmp_path / "inbox" / "telemetry"
     inbox.mkdir(parents=True)
-    for m in small_season[:2]:
+    for m in small_season:
         shutil.copyfile(m.telemetry_path, inbox / m.telemetry_path.name)
-    proc = subprocess.run([sys.executable, "-m", "loader", *run_args(tmp_path)], cwd=tmp_path, env=t.env(),
-                          capture_output=True, text=True, timeout=900, preexec_fn=_file_size_limit(40_000))
-    assert proc.returncode == exitcodes.INFRASTRUCTURE, proc.stderr[-4000:]
-    assert "Traceback" not in proc.stderr and "cannot rollback" not in proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and "File too large" in errors[0] and "run the load again" in errors[0], proc.stderr
-    assert len(list(inbox.iterdir())) == 2  # nothing judged, nothing moved
+    for limit, args, refused in (
+        (400_000, ["load", "telemetry", "--jobs", "1", str(inbox)], ".wal"),  # the WAL, at a commit
+        (40_000, run_args(tmp_path), "[Errno 27]"),  # the rows' temporary file
+    ):
+        proc = subprocess.run([sys.executable, "-m", "loader", *args], cwd=tmp_path, env=t.env(), capture_output=True,
+                              text=True, timeout=900, preexec_fn=_file_size_limit(limit))
+        assert proc.returncode == exitcodes.INFRASTRUCTURE, proc.stderr[-4000:]
+        assert "Traceback" not in proc.stderr and "cannot rollback" not in proc.stderr
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and "File too large" in errors[0] and refused in errors[0], proc.stderr
+        assert "run the load again" in errors[0]
+        assert len(list(inbox.iterdir())) == len(small_season)  # nothing judged, nothing moved
     proc = t.pewstats(*run_args(tmp_path))
     assert proc.returncode == exitcodes.OK, proc.stderr[-4000:]
-    assert {r[0] for r in t.query("select match_id from raw.telemetry_matches")} == {m.match_id for m in small_season[:2]}
+    assert {r[0] for r in t.query("select match_id from raw.telemetry_matches")} == {m.match_id for m in small_season}
+    assert json.loads((tmp_path / "summary.json").read_text())["dbt_success"] is True
 
 
 def test_files_still_being_written_wait_and_a_changed_quarantined_file_is_judged_again(
