@@ -94,7 +94,7 @@ class Bounds:
 
 MAX_MATCH_ID_LENGTH = 128  # the last part of `match.bro.official.pc-2018-...<uuid>`: 36
 MAX_NAME_LENGTH = 64  # PUBG names are at most 16-24 characters; account ids 40 (`account.<32 hex>`)
-MAX_TEXT_LENGTH = 256  # any other text from a file (weapon, map and reason ids are under 40)
+MAX_TEXT_LENGTH = 256  # any other text from a file (the longest id in PUBG's dictionaries: 59)
 MAX_DAMAGE = 1e4  # per event or participant-match; a hit removes at most 100 health
 MAX_MEASURE = 1e7  # any other measure: a distance in centimetres (maps are at most 8 km wide: 1.2e6)
 

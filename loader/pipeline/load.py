@@ -213,7 +213,12 @@ class _Parsers:
 
     def submit(self, args: tuple) -> Future:
         assert self.executor is not None
-        future = self.executor.submit(parse_file, *args)
+        try:
+            future = self.executor.submit(parse_file, *args)
+        except BrokenProcessPool:  # it died before one of its results told
+            self._replace(self.executor)
+            assert self.executor is not None
+            future = self.executor.submit(parse_file, *args)
         self.made_by[future] = self.executor
         return future
 
@@ -222,10 +227,14 @@ class _Parsers:
         try:
             return future.result()
         except BrokenProcessPool:
-            if pool is self.executor and pool is not None:  # the first of its files to tell: replace it
-                pool.shutdown(wait=False, cancel_futures=True)
-                self.executor = make_executor(self.jobs, "spawn")
+            self._replace(pool)
             return self._alone(args)
+
+    def _replace(self, broken: Executor | None) -> None:
+        """A new pool instead of ``broken``, if that is still the current one."""
+        if broken is not None and broken is self.executor:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = make_executor(max(2, self.jobs), "spawn")
 
     @staticmethod
     def _alone(args: tuple) -> LoadRequest | Failure:

@@ -7,9 +7,9 @@ that was modified less than ``min_age`` seconds ago, is left in the inbox for a 
 (writers either rename a finished file into the inbox or just write it: it settles).
 Files that loaded (or were already loaded) move to the archive, failed ones to the
 quarantine with a ``.reason`` note beside them; a quarantined file that changes afterwards
-(its writer was still writing it) goes back to the inbox at the next run. Then ``dbt build`` runs through dbt's
-programmatic runner, and the run writes a JSON summary and Prometheus metrics in the
-node-exporter textfile format.
+(its writer was still writing it) goes back to the inbox at the next run. Then ``dbt build``
+runs through dbt's programmatic runner, and the run writes a JSON summary and Prometheus
+metrics in the node-exporter textfile format.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from loader.pipeline.load import FileResult, default_jobs, discover, load_files
 
 INBOX_KINDS = ("matches", "telemetry", "fights")  # match objects first: telemetry then finds its bucket
 UNFINISHED_SUFFIXES = (".partial", ".tmp")  # files still being written, by the rename convention
-DEFAULT_MIN_AGE = 60.0  # seconds a file must be left unmodified before `pewstats run` takes it
 
 # what dbt's failed nodes say when the database, not the project, failed: a restart or a
 # crash, a lost connection, a full disk (exit 3, not 4)
