@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from loader.errors import BadInputError, InfrastructureError
+from loader.errors import BadInputError, InfrastructureError, display_path
 from loader.formats import columns
 from loader.formats import tables as schema
 from loader.landing.base import LOADED, SUPERSEDED, Sink
@@ -128,10 +128,13 @@ class PostgresSink(Sink):
             # connection is fine: it must not read as "connection lost")
             raise BadInputError(f"the database refused the file's rows: {_first_line(exc)}") from exc
         except psycopg.OperationalError as exc:
+            # the server, not the file: a lost connection, or a live one that cannot go on
+            # (a full disk, out of memory, an administrator's cancel)
+            what = "database connection lost" if self.conn.closed else "PostgreSQL could not go on"
             if path is None:
-                raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
+                raise InfrastructureError(f"{what}: {_first_line(exc)}") from exc
             raise InfrastructureError(
-                f"database connection lost while loading {path}: {_first_line(exc)}; "
+                f"{what} while loading {display_path(path)}: {_first_line(exc)}; "
                 "nothing of that file was committed, run the load again"
             ) from exc
 
