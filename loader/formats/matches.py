@@ -9,6 +9,7 @@ import orjson
 
 from loader.errors import BadInputError
 from loader.formats import tables
+from loader.formats.columns import MAX_MATCH_ID_LENGTH
 from loader.formats.convert import to_match_id, to_text
 from loader.formats.jsonstream import Source, as_source, read_json_bytes
 from loader.formats.rows import BUILDERS, build_roster
@@ -93,6 +94,8 @@ def parse_match_document(doc: Any, file_sha256: str | None = None) -> MatchBatch
             roster_count += 1
         elif kind == "participant":
             pid = to_text(item.get("id"), f"included[{i}].id")
+            if pid is not None and len(pid) > MAX_MATCH_ID_LENGTH:  # a key, as the match id (a uuid)
+                raise BadInputError(f"included[{i}].id is {len(pid)} characters long, more than {MAX_MATCH_ID_LENGTH}")
             stats = item_attrs.get("stats")
             if not isinstance(stats, dict):
                 raise BadInputError(f"included[{i}] participant has no stats object")
