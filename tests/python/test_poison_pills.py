@@ -477,3 +477,69 @@ def test_an_unwritable_summary_is_not_exit_1(duck_target, tmp_path: Path) -> Non
                                 "--archive", str(tmp_path / "archive"), "--quarantine", str(tmp_path / "quarantine"))
     assert proc.returncode == exitcodes.INFRASTRUCTURE, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr and "error: " in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def one_fight(small_season) -> dict:
+    fights = detect_fights(small_season[0].match_id, full_parse(small_season[0].telemetry_path))
+    return json.loads(fights_to_ndjson(fights).splitlines()[0])
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda f: f["participants"][0].update(team_id=999), "participants[0].team_id 999 is not one of the fight's team_ids"),
+        (lambda f: f["participants"][0].update(team_id=None), "participants[0].team_id is missing"),
+        (lambda f: f.update(primary_team_1=999), "primary_team_1 999 is not one of the fight's team_ids"),
+        (lambda f: f.update(winning_team_id=999), "winning_team_id 999 is not one of the fight's team_ids"),
+        (lambda f: f.update(loser_team_id=f["team_ids"][0], winning_team_id=f["team_ids"][0]), "also the winning team"),
+        (lambda f: f.update(third_party_teams=[999]), "third_party_teams [999] are not among"),
+        (lambda f: f.update(outcome="WHO_KNOWS"), "outcome is 'WHO_KNOWS'"),
+        (lambda f: f.update(team_outcomes={"999": "WON"}), "team_outcomes names team '999'"),
+        (lambda f: f.update(team_outcomes={str(f["team_ids"][0]): "MAYBE"}), "expected WON, LOST or DRAW"),
+        (lambda f: f.update(participants=[p for p in f["participants"] if p["team_id"] == f["participants"][0]["team_id"]]),
+         "from 1 team(s)"),
+        (lambda f: f.update(match_id="m" * 129), "match_id (the match id) is 129 characters long"),
+        (lambda f: f["participants"][0].update(account_id="a" * 65), "account_id is 65 characters long, more than 64"),
+    ],
+)
+def test_a_fight_breaking_the_marts_rules_is_refused(one_fight: dict, change, reason: str) -> None:
+    """1d, 7: what the fight marts' data tests would fail on is refused before landing."""
+    from loader.formats.convert import FieldError
+    from loader.formats.fights import FightRows, check_fight
+
+    FightRows().add(check_fight(copy.deepcopy(one_fight)), 1)  # the fight as detected is accepted
+    fight = copy.deepcopy(one_fight)
+    change(fight)
+    with pytest.raises(FieldError) as err:
+        FightRows().add(check_fight(fight), 1)
+    assert reason in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda d: d.pop("included"), "no included list"),
+        (lambda d: d.update(included=[i for i in d["included"] if i["type"] != "participant"]), "0 participants"),
+        (lambda d: d.update(included=[i for i in d["included"] if i["type"] != "roster"]), "0 rosters"),
+        (lambda d: next(i for i in d["included"] if i["type"] == "roster").update(relationships="x"),
+         "relationships is str, expected an object"),
+        (lambda d: next(i for i in d["included"] if i["type"] == "roster").update(relationships={"participants": []}),
+         "relationships.participants is list, expected an object"),
+        (lambda d: next(i for i in d["included"] if i["type"] == "participant").update(id="p" * 200),
+         "is 200 characters long, more than 128"),
+        (lambda d: d["data"].update(id="a\nb"), "holds a control character: 'a\\nb'"),
+        (lambda d: d["data"].update(id=""), "data.id (the match id) is missing or empty"),
+    ],
+)
+def test_a_match_object_that_would_lose_rows_is_refused(small_season, change, reason: str) -> None:
+    """7 and the known AttributeError: refused in one line naming what is wrong."""
+    from loader.errors import BadInputError
+    from loader.formats.matches import parse_match_document
+
+    doc = match_object(small_season[0])
+    parse_match_document(copy.deepcopy(doc))  # the document as written is accepted
+    change(doc)
+    with pytest.raises(BadInputError) as err:
+        parse_match_document(doc)
+    assert reason in str(err.value) and "\n" not in str(err.value)
