@@ -464,7 +464,7 @@ def test_the_database_going_away_during_dbt_build_is_exit_3(pg_target, small_sea
     assert proc.returncode == exitcodes.INFRASTRUCTURE, proc.stderr[-4000:]
     # dbt either reports the failed nodes (the database error named) or stops at once
     assert "dbt build failed on the database" in proc.stderr or "dbt could not run" in proc.stderr, proc.stderr[-2000:]
-    assert "dbt failed" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["outcome"] == "infrastructure_error"
     proc = t.pewstats(*run_args(tmp_path))
