@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 
 from loader import exitcodes
 from loader.config import DEFAULT_LOCK_TIMEOUT, ReadLimits, Settings
-from loader.errors import InfrastructureError, PewstatsError
+from loader.errors import InfrastructureError, PewstatsError, one_line
 from loader.landing.locks import RunLocked
 
 PG_ENV = "PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
@@ -269,18 +270,29 @@ BUILDING_DBT_COMMANDS = frozenset({"build", "run", "test", "seed", "snapshot", "
 
 
 def entry() -> None:
-    """Console entry point: known errors become one line and an exit code, not a traceback."""
+    """Console entry point: known errors become one line and an exit code, not a traceback;
+    anything else is a bug: its traceback, one line, and CRASHED (never 1, which means only
+    "some files were quarantined")."""
     try:
         main(standalone_mode=True)
     except RunLocked as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         sys.exit(exitcodes.LOCKED)
     except InfrastructureError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         sys.exit(exitcodes.INFRASTRUCTURE)
     except PewstatsError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         sys.exit(exitcodes.USAGE)
+    except OSError as exc:  # a file the command must write or read: disk, permissions
+        where = f"{one_line(str(exc.filename))}: " if exc.filename else ""
+        click.echo(f"error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
+        sys.exit(exitcodes.INFRASTRUCTURE)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        traceback.print_exc()
+        click.echo(f"error: unexpected {type(exc).__name__}: {one_line(str(exc))[:500]} (a bug: please report it"
+                   " with the traceback above)", err=True)
+        sys.exit(exitcodes.CRASHED)
 
 
 @main.command("run", short_help="Load the inbox, then dbt build (what cron calls).")
@@ -296,17 +308,20 @@ def entry() -> None:
               help="JSON report of the run (counts, dbt results, last success), written atomically.")
 @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Prometheus textfile to write (e.g. /var/lib/node_exporter/textfile/pewstats.prom).")
+@click.option("--min-age", type=click.FloatRange(0), envvar="PEWSTATS_MIN_FILE_AGE", default=60.0, show_default=True,
+              help="Seconds a file must be unmodified before it is taken (younger ones, and names ending in"
+                   " .partial or .tmp, wait for the next run). Env PEWSTATS_MIN_FILE_AGE.")
 @jobs_option
 @limits_options
 @target_options
 def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no_detect_fights: bool, summary_path: Path,
-            metrics_path: Path | None, jobs: int, max_inflate_mib: int, max_event_mib: int, target: str, raw_schema: str,
-            duckdb_path: str) -> None:
+            metrics_path: Path | None, min_age: float, jobs: int, max_inflate_mib: int, max_event_mib: int, target: str,
+            raw_schema: str, duckdb_path: str) -> None:
     """Load every new file from the inbox, then dbt build. What cron calls.
 
     Exit codes: 0 success, 1 some files failed (quarantined; the rest loaded and built),
     3 infrastructure error, 4 dbt failed (a model error or a failing data test),
-    5 another run holds the lock.
+    5 another run holds the lock, 6 an unexpected error (a bug).
     """
     from loader.cli.report import ResultPrinter, is_interactive
     from loader.pipeline.run import pending_files, run
@@ -316,7 +331,7 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
         summary = run(
             settings, inbox, archive, quarantine, full_refresh=full_refresh, detect_fights=not no_detect_fights,
             jobs=jobs, summary_path=summary_path, metrics_path=metrics_path, on_result=printer,
-            log=lambda m: click.echo(m, err=True),
+            log=lambda m: click.echo(m, err=True), min_age=min_age,
         )
     if summary.error:
         click.echo(f"error: {summary.error}", err=True)

@@ -88,6 +88,25 @@ class Bounds:
     max_length: int | None = None  # characters, for text
 
 
+# -- the loader's limits (README "Reliability", "Limits"): what the marts can hold, chosen far
+# above what the game writes, so that no real file is refused and no accepted file can make a
+# later dbt build fail (a b-tree entry is at most 2,704 bytes; a sum is numeric(20, 6))
+
+MAX_MATCH_ID_LENGTH = 128  # the last part of `match.bro.official.pc-2018-...<uuid>`: 36
+MAX_NAME_LENGTH = 64  # PUBG names are at most 16-24 characters; account ids 40 (`account.<32 hex>`)
+MAX_TEXT_LENGTH = 256  # any other text from a file (the longest id in PUBG's dictionaries: 59)
+MAX_DAMAGE = 1e4  # per event or participant-match; a hit removes at most 100 health
+MAX_MEASURE = 1e7  # any other measure: a distance in centimetres (maps are at most 8 km wide: 1.2e6)
+
+NAME_BOUNDS = Bounds(max_length=MAX_NAME_LENGTH)
+DAMAGE_BOUNDS = Bounds(min=-MAX_DAMAGE, max=MAX_DAMAGE)
+TEXT_BOUNDS = Bounds(max_length=MAX_TEXT_LENGTH)
+MEASURE_BOUNDS = Bounds(min=-MAX_MEASURE, max=MAX_MEASURE)
+
+# bounds of a column that declares none: every text and every summed measure is bounded
+DEFAULT_BOUNDS: dict[str, Bounds] = {TEXT: TEXT_BOUNDS, DECIMAL: MEASURE_BOUNDS}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # raw column name
@@ -109,6 +128,8 @@ class Column:
             raise ValueError(f"{self.name!r} is not a usable column name")
         if self.storage is None:
             object.__setattr__(self, "storage", DEFAULT_STORAGE[self.type])
+        if self.bounds is None and self.path is not None:  # what the loader supplies it checks itself
+            object.__setattr__(self, "bounds", DEFAULT_BOUNDS.get(self.type))
 
     @property
     def staged_name(self) -> str:
@@ -248,5 +269,6 @@ __all__ = [
     "BIGINT", "BOOL", "DECIMAL", "FLOAT", "INT", "JSON", "TEXT", "TS",
     "Bounds", "Column", "Group", "GroupUse", "Table", "Transform",
     "CENTIMETRES_TO_METRES", "DISTANCE_CENTIMETRES_TO_METRES", "IDENTITY",
-    "DEFAULT_STORAGE",
+    "DEFAULT_STORAGE", "DEFAULT_BOUNDS", "DAMAGE_BOUNDS", "MEASURE_BOUNDS", "NAME_BOUNDS", "TEXT_BOUNDS",
+    "MAX_DAMAGE", "MAX_MATCH_ID_LENGTH", "MAX_MEASURE", "MAX_NAME_LENGTH", "MAX_TEXT_LENGTH",
 ]

@@ -14,7 +14,8 @@ from typing import Any
 
 import orjson
 
-from loader.errors import BadInputError
+from loader.errors import BadInputError, one_line
+from loader.formats.columns import MAX_MATCH_ID_LENGTH, MAX_NAME_LENGTH
 
 
 class FieldError(BadInputError):
@@ -64,6 +65,32 @@ def to_text(value: Any, name: str) -> str | None:
             raise FieldError(f"{name} contains a NUL character (\\u0000), which PostgreSQL text cannot store")
         return value
     raise FieldError(f"{name} is {type(value).__name__}, expected a string")
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A value quoted for a message: its start only, on one line."""
+    return one_line(repr(value[:limit]) + ("..." if len(value) > limit else ""))
+
+
+def to_match_id(value: Any, name: str) -> str:
+    """A match id: a non-empty string of at most MAX_MATCH_ID_LENGTH printable characters
+    (every table is keyed and indexed on it; PUBG's are 36-character uuids)."""
+    text = to_text(value, name)
+    if not text:
+        raise FieldError(f"{name} (the match id) is missing or empty")
+    if len(text) > MAX_MATCH_ID_LENGTH:
+        raise FieldError(f"{name} (the match id) is {len(text)} characters long, more than {MAX_MATCH_ID_LENGTH}")
+    if not text.isprintable():
+        raise FieldError(f"{name} (the match id) holds a control character: {shown(text)}")
+    return text
+
+
+def to_account_id(value: Any, name: str) -> str | None:
+    """An account id (or a name) the loader supplies to a column: at most MAX_NAME_LENGTH characters."""
+    text = to_text(value, name)
+    if text is not None and len(text) > MAX_NAME_LENGTH:
+        raise FieldError(f"{name} is {len(text)} characters long, more than {MAX_NAME_LENGTH}")
+    return text
 
 
 def to_int(value: Any, name: str, bits: int = 32) -> int | None:

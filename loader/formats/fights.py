@@ -18,7 +18,7 @@ import orjson
 
 from loader.errors import BadInputError
 from loader.formats import tables
-from loader.formats.convert import FieldError, to_int, to_text, to_timestamp
+from loader.formats.convert import FieldError, to_account_id, to_int, to_match_id, to_text, to_timestamp
 from loader.formats.jsonstream import Source, as_source, read_json_bytes
 from loader.formats.rows import BUILDERS
 
@@ -73,15 +73,58 @@ def _json_text(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
+OUTCOMES = ("DECISIVE_WIN", "MARGINAL_WIN", "THIRD_PARTY", "DRAW")
+TEAM_OUTCOMES = ("WON", "LOST", "DRAW")
+
+
+def _check_integrity(fight: dict, team_ids: list[int], third: list[int] | None, outcomes: dict | None) -> None:
+    """The rules the fight marts' data tests hold every fight to, checked before the file lands
+    (a fight file breaking them would fail every later ``dbt build``): the teams named anywhere
+    in the fight are among its ``team_ids``, its participants come from at least two of them,
+    and outcomes take their documented values."""
+    teams = set(team_ids)
+    for key in ("primary_team_1", "primary_team_2", "winning_team_id", "loser_team_id"):
+        team = to_int(fight.get(key), key)
+        if team is not None and team not in teams:
+            raise FieldError(f"{key} {team} is not one of the fight's team_ids {sorted(teams)}")
+    winner, loser = fight.get("winning_team_id"), fight.get("loser_team_id")
+    if winner is not None and winner == loser:
+        raise FieldError(f"loser_team_id {loser} is also the winning team")
+    if third is not None and not set(third) <= teams:
+        raise FieldError(f"third_party_teams {sorted(set(third) - teams)} are not among the fight's team_ids")
+    outcome = fight.get("outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise FieldError(f"outcome is {str(outcome)[:40]!r}, expected one of {', '.join(OUTCOMES)}")
+    for key, value in (outcomes or {}).items():
+        if key not in {str(t) for t in teams}:
+            raise FieldError(f"team_outcomes names team {key[:20]!r}, not one of the fight's team_ids")
+        if value is not None and value not in TEAM_OUTCOMES:
+            raise FieldError(f"team_outcomes.{key} is {str(value)[:40]!r}, expected WON, LOST or DRAW")
+    participants = fight.get("participants")
+    if not isinstance(participants, list):
+        raise FieldError("participants is missing or not a list")
+    seen: set[int] = set()
+    for j, p in enumerate(participants):
+        if not isinstance(p, dict):
+            raise FieldError(f"participants[{j}] is not an object")
+        team = to_int(p.get("team_id"), f"participants[{j}].team_id")
+        if team is None:
+            raise FieldError(f"participants[{j}].team_id is missing")
+        if team not in teams:
+            raise FieldError(f"participants[{j}].team_id {team} is not one of the fight's team_ids {sorted(teams)}")
+        seen.add(team)
+    if len(seen) < 2:
+        raise FieldError(f"the participants come from {len(seen)} team(s): a fight has players of at least two")
+
+
 def check_fight(fight: Any) -> dict:
     """A fight object from a fight file with the keys its fight_id is made of checked and
     normalised, in the shape the detector writes: what ``FightRows.add`` takes. Raises
-    FieldError naming the field (``add`` checks the rest as it converts it)."""
+    FieldError naming the field (``add`` checks the rest as it converts it), also for a fight
+    that breaks the integrity rules of the marts (``_check_integrity``)."""
     if not isinstance(fight, dict):
         raise FieldError(f"is {type(fight).__name__}, expected a JSON object")
-    match_id = to_text(fight.get("match_id"), "match_id")
-    if not match_id:
-        raise FieldError("match_id is missing")
+    match_id = to_match_id(fight.get("match_id"), "match_id")
     start = to_timestamp(fight.get("fight_start_time"), "fight_start_time")
     if start is None:
         raise FieldError("fight_start_time is missing")
@@ -94,6 +137,7 @@ def check_fight(fight: Any) -> dict:
     if outcomes is not None and not isinstance(outcomes, dict):
         raise FieldError("team_outcomes is not an object")
     version = to_text(fight.get("detector_version"), "detector_version")
+    _check_integrity(fight, team_ids, third_list, outcomes)
     return {
         **fight,
         "match_id": match_id,
@@ -157,7 +201,7 @@ class FightRows:
             where = f"participants[{j}]"
             if not isinstance(p, dict):
                 raise FieldError(f"{where} is not an object")
-            account = to_text(p.get("account_id"), f"{where}.account_id")
+            account = to_account_id(p.get("account_id"), f"{where}.account_id")
             if not account:
                 raise FieldError(f"{where}.account_id is missing")
             if account in accounts:

@@ -156,6 +156,18 @@ def _value(src: _Source, column: Column, indent: int) -> None:
             "else:",
             f"    {v} = _convert.to_float({v}, {name})",
         )
+    elif column.type == DECIMAL and _bounded(column):  # the bounds are the fast path's range
+        bounds = column.bounds
+        assert bounds is not None and bounds.min is not None and bounds.max is not None
+        always(
+            f"if type({v}) is float and {bounds.min!r} <= {v} <= {bounds.max!r}:",
+            f"    {v} = '%.6f' % {v}",
+            "else:",
+            f"    {v} = _convert.to_decimal({v}, {name})",
+            f"    _convert.check_bounds({v}, {name}, {src.const(bounds)})",
+        )
+        src.values[column.name] = v
+        return
     elif column.type == DECIMAL:
         always(
             f"if type({v}) is float and {-_DECIMAL_LIMIT!r} < {v} < {_DECIMAL_LIMIT!r}:",
@@ -171,9 +183,22 @@ def _value(src: _Source, column: Column, indent: int) -> None:
         always(f"{v} = _convert.to_json({v}, {name})")
     else:  # pragma: no cover - Column checks its type
         raise ValueError(column.type)
-    if column.bounds is not None:
-        always(f"_convert.check_bounds({v}, {name}, {src.const(column.bounds)})")
+    bounds = column.bounds
+    if bounds is not None and column.type == TEXT and bounds.min is None and bounds.max is None:
+        if bounds.max_length is not None:  # the length first: the field's name only on the slow path
+            when(f"len({v}) > {bounds.max_length}", f"_convert.check_bounds({v}, {name}, {src.const(bounds)})")
+    elif bounds is not None:
+        always(f"_convert.check_bounds({v}, {name}, {src.const(bounds)})")
     src.values[column.name] = v
+
+
+def _bounded(column: Column) -> bool:
+    """A decimal whose bounds lie inside to_decimal's range: checked on the fast path."""
+    b = column.bounds
+    return (
+        b is not None and b.min is not None and b.max is not None and b.max_length is None
+        and -_DECIMAL_LIMIT < b.min <= b.max < _DECIMAL_LIMIT
+    )
 
 
 def _nested_objects(columns: tuple[Column, ...], base: tuple[str, ...]) -> list[tuple[str, ...]]:

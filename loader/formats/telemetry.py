@@ -18,7 +18,7 @@ from typing import Any
 from loader.config import ReadLimits
 from loader.errors import BadInputError
 from loader.formats import tables as schema
-from loader.formats.convert import FieldError
+from loader.formats.convert import FieldError, shown, to_match_id
 from loader.formats.rows import BUILDERS
 from loader.formats.reader import COMBAT_EVENT_TYPES, LOADER_EVENT_TYPES, ReadStats, TelemetryEvent, iter_events
 
@@ -33,7 +33,10 @@ def match_id_from_definition(value: Any) -> str:
     """``match.bro.official....<uuid>`` -> ``<uuid>`` (the PUBG API match id)."""
     if not isinstance(value, str) or not value.strip():
         raise FieldError("LogMatchDefinition.MatchId is missing or not a string")
-    return value.strip().rsplit(".", 1)[-1]
+    last = value.strip().rsplit(".", 1)[-1]
+    if not last:
+        raise FieldError(f"LogMatchDefinition.MatchId {shown(value)} ends in a dot: its match id is empty")
+    return to_match_id(last, "LogMatchDefinition.MatchId")
 
 
 @dataclass
@@ -71,6 +74,12 @@ class _Flattener:
         if t == "LogMatchDefinition":
             if self.definition is None:
                 self.definition = ev.data
+            elif ev.data.get("MatchId") != self.definition.get("MatchId"):
+                first, other = (str(d.get("MatchId")) for d in (self.definition, ev.data))
+                raise BadInputError(
+                    f"two LogMatchDefinition events name different matches ({shown(first)} and {shown(other)}):"
+                    " which match the file is about is unknown"
+                )
             return
         if t == "LogMatchStart":
             if self.start is None:
@@ -84,9 +93,10 @@ class _Flattener:
                 "no LogMatchDefinition event, so the match id is unknown "
                 "(pass --match-id if you know which match this is)"
             )
-        match_id = self.match_id_override or match_id_from_definition(
-            self.definition.get("MatchId") if self.definition else None
-        )
+        if self.match_id_override is not None:
+            match_id = to_match_id(self.match_id_override, "--match-id")
+        else:
+            match_id = match_id_from_definition(self.definition.get("MatchId") if self.definition else None)
         rows: dict[str, list[tuple]] = {t.name: [] for t in schema.TELEMETRY_TABLES}
         missing: Counter = Counter()
         combat: list[dict] = []

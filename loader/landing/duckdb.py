@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from loader.errors import BadInputError, InfrastructureError
+from loader.errors import BadInputError, InfrastructureError, display_path
 from loader.formats import columns
 from loader.formats import tables as schema
 from loader.landing.base import LOADED, SUPERSEDED, Sink
@@ -33,6 +33,11 @@ DUCK_TYPES = {
     columns.STORE_TIMESTAMPTZ: "timestamptz",
     columns.STORE_JSON_TEXT: "varchar",
 }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def quote_ident(name: str) -> str:
@@ -61,6 +66,14 @@ class DuckDBSink(Sink):
         return f"{quote_ident(self.raw_schema)}.{quote_ident(name)}"
 
     def ensure_schema(self) -> None:
+        try:
+            self._ensure_schema()
+        except (duckdb.IOException, duckdb.FatalException, duckdb.TransactionException, OSError) as exc:
+            raise InfrastructureError(
+                f"cannot prepare schema {self.raw_schema!r} in DuckDB {self.path}: {_first_line(exc)}"
+            ) from exc
+
+    def _ensure_schema(self) -> None:
         self.conn.execute(f"create schema if not exists {quote_ident(self.raw_schema)}")
         for table in schema.ALL_TABLES:
             cols = ", ".join(f"{quote_ident(c.name)} {DUCK_TYPES[c.storage]}" for c in table.columns)
@@ -74,17 +87,36 @@ class DuckDBSink(Sink):
     @contextmanager
     def _transaction(self, path: str | None) -> Iterator[None]:
         con = self.conn
-        con.execute("begin transaction")
         try:
-            yield
-        except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as exc:
-            con.execute("rollback")
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BadInputError(f"the database refused a value: {first}") from exc
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
+            con.execute("begin transaction")
+            try:
+                yield
+            except (duckdb.DataError, duckdb.IntegrityError, duckdb.InvalidInputException) as exc:
+                self._rollback()
+                raise BadInputError(f"the database refused the file's rows: {_first_line(exc)}") from exc
+            except BaseException:
+                self._rollback()
+                raise
+            con.execute("commit")
+        except (duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException, duckdb.TransactionException,
+                OSError) as exc:
+            # a full disk (or a write the system refuses) while writing the database or the
+            # rows' temporary file: nothing of the file was committed (DuckDB rolls back, or
+            # replays only committed transactions from its WAL when it is opened again)
+            where = f" while loading {display_path(path)}" if path is not None else ""
+            raise InfrastructureError(
+                f"DuckDB could not write {self.path}{where}: {_first_line(exc)}; nothing of that file was"
+                " committed: free disk space and run the load again"
+            ) from exc
+
+    def _rollback(self) -> None:
+        """Roll back, if DuckDB has not already: after a failed write it may have ended the
+        transaction itself ("cannot rollback - no transaction is active"), which must not hide
+        the error that ended it."""
+        try:
+            self.conn.execute("rollback")
+        except duckdb.Error:
+            pass
 
     def _lock_writes(self) -> None:
         pass  # one writing process per DuckDB file: the file is the lock
@@ -149,5 +181,8 @@ class DuckDBSink(Sink):
         return self.conn.execute(sql_text, list(params)).fetchall()
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.conn.close()
+        except duckdb.Error:  # a database invalidated by a failed write: its error was reported
+            pass
 

@@ -2,7 +2,9 @@
 
 One row per file and match it loaded, with the file's sha256 (a file already loaded is
 skipped), the counts it landed and its status: ``loaded`` (the match's current version),
-``superseded`` (a later file replaced the match) or ``failed`` (with the reason).
+``superseded`` (a later file replaced the match) or ``failed`` (with the reason). File names
+and reasons are stored as one printable line (``loader.errors.one_line``): a name that is not
+UTF-8 shows its odd bytes as ``\xff``, a newline as ``\n``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from loader.errors import display_path, one_line
 from loader.formats.rows import BUILDERS
 from loader.formats.tables import LOADED_FILES
 
@@ -31,7 +34,7 @@ def load_rows(request: "LoadRequest", started_at: Any, loaded_at: Any) -> list[t
     counts = orjson.dumps(request.row_counts, option=orjson.OPT_SORT_KEYS).decode()
     return [
         _BUILD(
-            load_id=request.load_id, file_sha256=request.sha256, file_path=request.path, file_bytes=request.file_bytes,
+            load_id=request.load_id, file_sha256=request.sha256, file_path=display_path(request.path), file_bytes=request.file_bytes,
             kind=kind, match_id=match_id, status=LOADED, error=None, row_counts=counts,
             started_at=started_at, loaded_at=loaded_at,
         )
@@ -43,7 +46,7 @@ def load_rows(request: "LoadRequest", started_at: Any, loaded_at: Any) -> list[t
 def failure_row(failure: "Failure", at: Any) -> tuple:
     """The row of a file that could not be loaded."""
     return _BUILD(
-        load_id=uuid.uuid4().hex, file_sha256=failure.sha256, file_path=failure.path, file_bytes=failure.file_bytes,
-        kind=failure.kind, match_id=failure.match_id or "", status=FAILED, error=failure.error, row_counts=None,
+        load_id=uuid.uuid4().hex, file_sha256=failure.sha256, file_path=display_path(failure.path), file_bytes=failure.file_bytes,
+        kind=failure.kind, match_id=failure.match_id or "", status=FAILED, error=one_line(failure.error), row_counts=None,
         started_at=at, loaded_at=at,
     )

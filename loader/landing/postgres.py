@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from loader.errors import BadInputError, InfrastructureError
+from loader.errors import BadInputError, InfrastructureError, display_path
 from loader.formats import columns
 from loader.formats import tables as schema
 from loader.config import DEFAULT_LOCK_TIMEOUT
@@ -145,15 +145,20 @@ class PostgresSink(Sink):
         try:
             with self.conn.transaction():
                 yield
-        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as exc:
-            # a value the loader's checks let through but the column refuses: the file's
-            # transaction is rolled back, the file is bad input, the run goes on
-            raise BadInputError(f"the database refused a value: {_first_line(exc)}") from exc
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError, psycopg.errors.ProgramLimitExceeded) as exc:
+            # rows the loader's checks let through but the database refuses (a value, a key,
+            # an index entry too large): the file's transaction is rolled back, the file is
+            # bad input, the run goes on (ProgramLimitExceeded is an OperationalError, but the
+            # connection is fine: it must not read as "connection lost")
+            raise BadInputError(f"the database refused the file's rows: {_first_line(exc)}") from exc
         except psycopg.OperationalError as exc:
+            # the server, not the file: a lost connection, or a live one that cannot go on
+            # (a full disk, out of memory, an administrator's cancel)
+            what = "database connection lost" if self.conn.closed else "PostgreSQL could not go on"
             if path is None:
-                raise InfrastructureError(f"database connection lost: {_first_line(exc)}") from exc
+                raise InfrastructureError(f"{what}: {_first_line(exc)}") from exc
             raise InfrastructureError(
-                f"database connection lost while loading {path}: {_first_line(exc)}; "
+                f"{what} while loading {display_path(path)}: {_first_line(exc)}; "
                 "nothing of that file was committed, run the load again"
             ) from exc
 

@@ -92,9 +92,12 @@ def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None,
     if select:
         args += ["--select", select]
     res = invoke(args, settings)
-    out: dict[str, Any] = {"success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0}
+    out: dict[str, Any] = {
+        "success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0,
+        "errors": [],  # the messages of the nodes that errored (loader.pipeline.run tells infrastructure from them)
+    }
     if res.exception is not None:
-        raise InfrastructureError(f"dbt could not run: {str(res.exception).strip().splitlines()[0]}")
+        raise InfrastructureError(f"dbt could not run: {' '.join(str(res.exception).split())[:500]}")
     for node_result in getattr(res.result, "results", []) or []:
         out["nodes"] += 1
         status = str(node_result.status).lower()
@@ -104,6 +107,8 @@ def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None,
             out["tests_failed"] += 1
         elif status == "error":
             out["models_failed"] += 1
+        if status == "error":
+            out["errors"].append(str(getattr(node_result, "message", "") or ""))
         elif status == "warn":
             out["warnings"] += 1
     return out

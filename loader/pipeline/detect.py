@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from loader.detection.detector import detect_fights, fights_to_ndjson
-from loader.errors import BadInputError
+from loader.errors import BadInputError, display_path, one_line
 from loader.formats.telemetry import parse_telemetry
 
 
@@ -18,11 +18,12 @@ def detect_files(paths: list[Path], out: BinaryIO, log: Callable[[str], None]) -
     for p in paths:
         try:
             batch = parse_telemetry(p, keep_combat_events=True)
-        except BadInputError as exc:
-            log(f"error: {p}: {exc}")
+        except (BadInputError, OSError) as exc:
+            reason = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else str(exc)
+            log(f"error: {display_path(p)}: {one_line(reason)}")
             failed += 1
             continue
         fights = detect_fights(batch.match_id, batch.combat_events)
         out.write(fights_to_ndjson(fights))
-        log(f"detected {p} match={batch.match_id} fights={len(fights)}")
+        log(f"detected {display_path(p)} match={batch.match_id} fights={len(fights)}")
     return failed

@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from loader.config import ReadLimits, Settings
-from loader.errors import BadInputError
+from loader.errors import BadInputError, display_path, one_line
 from loader.formats.jsonstream import FileSource
 from loader.landing import open_sink
 from loader.landing.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
 
 KINDS = ("telemetry", "matches", "fights")
+
+# fault injection for the tests: a parse worker (never the loader itself) whose file's name
+# contains this variable's value kills itself with SIGKILL, as the kernel's OOM killer would
+KILL_PARSER_ENV = "PEWSTATS_TEST_KILL_PARSER"
 
 
 @dataclass
@@ -43,23 +49,34 @@ class FileResult:
     seconds: float = 0.0
 
     def line(self) -> str:
+        """One line, whatever the file's name or the reason holds (``loader.errors.one_line``)."""
+        path = display_path(self.path)
         if self.status == FAILED:
-            return f"error: {self.path}: {self.error}"
-        matches = ",".join(self.match_ids)
+            return f"error: {path}: {one_line(self.error or '')}"
+        matches = one_line(",".join(self.match_ids))
         if self.status == SKIPPED:
-            return f"skipped {self.path} (already loaded)"
-        return f"loaded  {self.path} match={matches} rows={self.rows} ({self.seconds:.2f}s)"
+            return f"skipped {path} (already loaded)"
+        return f"loaded  {path} match={matches} rows={self.rows} ({self.seconds:.2f}s)"
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def discover(paths: Iterable[str | Path], warn: Callable[[str], None] | None = None) -> list[Path]:
     """Files named, and every file below directories named (sorted; hidden files and
-    ``.reason`` notes left out). Kinds are told by content, not by name."""
+    ``.reason`` notes left out). Kinds are told by content, not by name. A folder that cannot
+    be read is left out with a ``warning:`` line to ``warn`` (its files wait for a later run)."""
+
+    def unreadable(exc: OSError) -> None:
+        if warn is not None:
+            where = display_path(exc.filename) if exc.filename else "a folder"
+            warn(f"warning: {where}: cannot read this folder ({os_reason(exc)}); its files are not loaded")
+
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and not sub.name.startswith(".") and not sub.name.endswith(".reason"):
-                    found.append(sub)
+            below: list[Path] = []
+            for folder, dirs, files in os.walk(p, onerror=unreadable):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                below.extend(Path(folder, f) for f in files if not f.startswith(".") and not f.endswith(".reason"))
+            found.extend(sorted(q for q in below if q.is_file()))
         else:
             found.append(p)
     return found
@@ -87,6 +104,7 @@ def parse_file(
     """Read and parse one file into a LoadRequest, or a Failure with a one-line reason
     (``data``, ``sha256``: the file's bytes and hash if they were read already)."""
     source = FileSource(path, data, sha256)
+    _fault_injection(path)
     try:
         if kind == "telemetry":
             return _telemetry_request(source, match_id, detect_fights, limits)
@@ -109,6 +127,12 @@ def parse_file(
         return _failure(kind, source, "out of memory while parsing")
     except RecursionError:
         return _failure(kind, source, "JSON nested too deeply")
+
+
+def _fault_injection(path: str) -> None:
+    marker = os.environ.get(KILL_PARSER_ENV)
+    if marker and marker in path and multiprocessing.parent_process() is not None:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _failure(kind: str, source: FileSource, reason: str) -> Failure:
@@ -164,15 +188,71 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def make_executor(jobs: int) -> Executor | None:
+def make_executor(jobs: int, method: str | None = None) -> Executor | None:
     """A process pool for parsing, or None to parse in this process.
 
-    Create it before opening any database connection: workers are forked.
+    Create it before opening any database connection: workers are forked (``method`` None);
+    a pool made later (to replace one whose worker died) spawns its workers instead.
     """
     if jobs <= 1:
         return None
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method is None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+class _Parsers:
+    """The parse pool of one load, replaced when one of its workers dies (the kernel's OOM
+    killer, a SIGKILL): every file that was in the dead pool is parsed once more, alone in a
+    process of its own, so that a file whose parsing kills its process is told apart from the
+    files that only shared the pool with it."""
+
+    def __init__(self, executor: Executor | None, jobs: int) -> None:
+        self.executor = executor
+        self.jobs = jobs
+        self.made_by: dict[Future, Executor] = {}  # the pool each pending future was submitted to
+
+    def submit(self, args: tuple) -> Future:
+        assert self.executor is not None
+        try:
+            future = self.executor.submit(parse_file, *args)
+        except BrokenProcessPool:  # it died before one of its results told
+            self._replace(self.executor)
+            assert self.executor is not None
+            future = self.executor.submit(parse_file, *args)
+        self.made_by[future] = self.executor
+        return future
+
+    def result(self, future: Future, args: tuple) -> LoadRequest | Failure:
+        pool = self.made_by.pop(future, None)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace(pool)
+            return self._alone(args)
+
+    def _replace(self, broken: Executor | None) -> None:
+        """A new pool instead of ``broken``, if that is still the current one."""
+        if broken is not None and broken is self.executor:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = make_executor(max(2, self.jobs), "spawn")
+
+    @staticmethod
+    def _alone(args: tuple) -> LoadRequest | Failure:
+        kind, path = args[0], args[1]
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as single:
+            try:
+                return single.submit(parse_file, *args).result()
+            except BrokenProcessPool:
+                return _failure(
+                    kind, FileSource(path),
+                    "the process parsing this file died twice (killed by the system: out of memory?); "
+                    "it was not loaded",
+                )
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
 
 
 def _read_if_loaded(path: Path, loaded: dict[int, set[str]]) -> Skipped | tuple[bytes, str] | None:
@@ -195,7 +275,7 @@ def _read_if_loaded(path: Path, loaded: dict[int, set[str]]) -> Skipped | tuple[
 
 
 def _parsed(
-    executor: Executor | None,
+    parsers: _Parsers,
     kind: str,
     paths: list[Path],
     match_id: str | None,
@@ -206,34 +286,33 @@ def _parsed(
 ) -> Iterator[tuple[Path, LoadRequest | Failure | Skipped, float]]:
     """Parse results in input order, with at most ``window`` files parsed ahead."""
 
-    def start(p: Path) -> LoadRequest | Failure | Skipped | Future:
+    def start(p: Path) -> tuple[Any, tuple]:
         known = _read_if_loaded(p, loaded)
         if isinstance(known, Skipped):
-            return known
-        args = (kind, str(p), match_id, detect_fights, *(known or ()))
-        if executor is None:
-            return parse_file(*args, limits=limits)
-        return executor.submit(parse_file, *args, limits=limits)
+            return known, ()
+        # parse_file's arguments in order (data, sha256: None when the file was not read here)
+        args = (kind, str(p), match_id, detect_fights, *(known or (None, None)), limits)
+        return (parse_file(*args) if parsers.executor is None else parsers.submit(args)), args
 
-    if executor is None:
+    if parsers.executor is None:
         for p in paths:
             t0 = time.perf_counter()
-            result = start(p)
-            yield p, result, time.perf_counter() - t0  # type: ignore[misc]
+            result, _ = start(p)
+            yield p, result, time.perf_counter() - t0
         return
-    pending: deque[tuple[Path, Any, float]] = deque()
+    pending: deque[tuple[Path, Any, tuple, float]] = deque()
     it = iter(paths)
     for p in it:
-        pending.append((p, start(p), time.perf_counter()))
+        pending.append((p, *start(p), time.perf_counter()))
         if len(pending) >= window:
             break
     while pending:
-        p, item, t0 = pending.popleft()
-        result = item.result() if isinstance(item, Future) else item
+        p, item, args, t0 = pending.popleft()
+        result = parsers.result(item, args) if isinstance(item, Future) else item
         yield p, result, time.perf_counter() - t0
         nxt = next(it, None)
         if nxt is not None:
-            pending.append((nxt, start(nxt), time.perf_counter()))
+            pending.append((nxt, *start(nxt), time.perf_counter()))
 
 
 def prepare_raw_schema(settings: Settings) -> None:
@@ -257,21 +336,23 @@ def load_files(
     if match_id is not None and len(paths) > 1:
         raise BadInputError("--match-id names one match: give it one file at a time")
     jobs = jobs or default_jobs()
-    executor = make_executor(min(jobs, len(paths)))  # before the sink connects: workers are forked
+    workers = min(jobs, len(paths))
+    parsers = _Parsers(make_executor(workers), workers)  # before the sink connects: workers are forked
     results: list[FileResult] = []
     try:
         with open_sink(settings) as sink:
             sink.ensure_schema()
             loaded = sink.loaded_versions(kind)
             window = max(2, 2 * jobs)
-            for p, parsed, seconds in _parsed(executor, kind, paths, match_id, detect_fights, loaded, window, settings.read_limits):
+            for p, parsed, seconds in _parsed(
+                parsers, kind, paths, match_id, detect_fights, loaded, window, settings.read_limits
+            ):
                 res = _land(sink, kind, p, parsed, seconds)
                 results.append(res)
                 if on_result:
                     on_result(res)
     finally:
-        if executor is not None:
-            executor.shutdown()
+        parsers.shutdown()
     return results
 
 

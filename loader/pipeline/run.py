@@ -2,18 +2,24 @@
 
 One run at a time (``loader.landing.locks``: a PostgreSQL advisory lock, or a lock file
 beside the DuckDB file).
+Only files that are complete are taken: a file whose name ends in ``.partial`` or ``.tmp``, or
+that was modified less than ``min_age`` seconds ago, is left in the inbox for a later run
+(writers either rename a finished file into the inbox or just write it: it settles).
 Files that loaded (or were already loaded) move to the archive, failed ones to the
-quarantine with a ``.reason`` note beside them. Then ``dbt build`` runs through dbt's
-programmatic runner, and the run writes a JSON summary and Prometheus metrics in the
-node-exporter textfile format.
+quarantine with a ``.reason`` note beside them; a quarantined file that changes afterwards
+(its writer was still writing it) goes back to the inbox at the next run. Then ``dbt build``
+runs through dbt's programmatic runner, and the run writes a JSON summary and Prometheus
+metrics in the node-exporter textfile format.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,12 +27,29 @@ from typing import Callable
 
 from loader import exitcodes
 from loader.config import Settings
-from loader.errors import InfrastructureError
+from loader.errors import InfrastructureError, display_path, one_line
 from loader.landing.locks import RunLocked, run_lock
 from loader.pipeline.dbt import dbt_build
 from loader.pipeline.load import FileResult, default_jobs, discover, load_files
 
 INBOX_KINDS = ("matches", "telemetry", "fights")  # match objects first: telemetry then finds its bucket
+UNFINISHED_SUFFIXES = (".partial", ".tmp")  # files still being written, by the rename convention
+
+# what dbt's failed nodes say when the database, not the project, failed: a restart or a
+# crash, a lost connection, a full disk (exit 3, not 4)
+_INFRASTRUCTURE_PATTERNS = re.compile(
+    "|".join(
+        (
+            r"no space left on device", r"disk full", r"could not extend file", r"could not write",
+            r"server closed the connection", r"terminating connection", r"connection already closed",
+            r"connection to server .* failed", r"could not connect to server", r"connection refused",
+            r"the database system is (shutting down|starting up|in recovery mode)", r"server conn crashed",
+            r"ssl syscall error", r"eof detected", r"connection (is )?(bad|lost|closed)", r"io error",
+            r"database has been invalidated", r"out of memory",
+        )
+    ),
+    re.IGNORECASE,
+)
 
 
 def pending_files(inbox: Path) -> int:
@@ -59,6 +82,9 @@ class RunSummary:
     failed_files: list[dict[str, str]] = field(default_factory=list)
 
 
+_STAT_LINE = re.compile(r"^file: (\d+) bytes, mtime_ns (\d+)$")
+
+
 def _move(path: Path, inbox: Path, dest_root: Path, reason: str | None = None) -> None:
     rel = path.relative_to(inbox)
     dest = dest_root / rel
@@ -67,7 +93,61 @@ def _move(path: Path, inbox: Path, dest_root: Path, reason: str | None = None) -
         dest = dest.with_name(f"{dest.name}.{int(time.time() * 1000)}")
     shutil.move(str(path), dest)
     if reason is not None:
-        dest.with_name(dest.name + ".reason").write_text(reason + "\n", encoding="utf-8")
+        st = dest.stat()  # the file as it was judged: if it changes, it is judged again
+        note = f"{one_line(reason)}\nfile: {st.st_size} bytes, mtime_ns {st.st_mtime_ns}\n"
+        _reason_path(dest).write_text(note, encoding="utf-8")
+
+
+def _reason_path(path: Path) -> Path:
+    return path.with_name(path.name + ".reason")
+
+
+def requeue_changed(quarantine: Path, inbox: Path, log: Callable[[str], None]) -> int:
+    """Move back to the inbox every quarantined file that changed since it was quarantined
+    (a file still being written when it was judged, completed since): it is judged again.
+    A quarantined file that stays as it was stays in quarantine. Returns how many moved."""
+    moved = 0
+    for kind in INBOX_KINDS:
+        folder = quarantine / kind
+        if not folder.is_dir():
+            continue
+        for note in sorted(folder.rglob("*.reason")):
+            path = note.with_name(note.name[: -len(".reason")])
+            try:
+                lines = note.read_text(encoding="utf-8").splitlines()
+                st = path.stat()
+            except OSError:
+                continue
+            m = _STAT_LINE.match(lines[-1]) if lines else None
+            if m is None or (int(m.group(1)), int(m.group(2))) == (st.st_size, st.st_mtime_ns):
+                continue
+            dest = inbox / path.relative_to(quarantine)
+            if dest.exists():
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), dest)
+            note.unlink()
+            log(f"requeued {display_path(dest)}: it changed since it was quarantined")
+            moved += 1
+    return moved
+
+
+def ready_files(files: list[Path], min_age: float, now: float | None = None) -> tuple[list[Path], list[Path]]:
+    """Files complete enough to take (``min_age`` seconds unmodified, not named as unfinished),
+    and those left for a later run."""
+    now = time.time() if now is None else now
+    ready: list[Path] = []
+    waiting: list[Path] = []
+    for p in files:
+        if p.name.endswith(UNFINISHED_SUFFIXES):
+            waiting.append(p)
+            continue
+        try:
+            age = now - p.stat().st_mtime
+        except OSError:
+            age = min_age  # the loader says what is wrong with it
+        (ready if age >= min_age else waiting).append(p)
+    return ready, waiting
 
 
 def load_inbox(
@@ -79,11 +159,20 @@ def load_inbox(
     detect_fights: bool,
     jobs: int,
     on_result: Callable[[FileResult], None] | None = None,
+    min_age: float = 0.0,
+    log: Callable[[str], None] = print,
 ) -> list[FileResult]:
     results: list[FileResult] = []
+    requeue_changed(quarantine, inbox, log)
     for kind in INBOX_KINDS:
         folder = inbox / kind
-        files = discover([folder]) if folder.is_dir() else []
+        files = discover([folder], warn=log) if folder.is_dir() else []
+        files, waiting = ready_files(files, min_age)
+        if waiting:
+            log(
+                f"waiting: {len(waiting)} {kind} files still being written (modified less than {min_age:g}s ago"
+                f" or named {'/'.join(UNFINISHED_SUFFIXES)}), left for the next run"
+            )
         if not files:
             continue
         kind_results = load_files(
@@ -109,6 +198,20 @@ def previous_success(summary_path: Path | None) -> str | None:
     if prev.get("outcome") == "success":
         return prev.get("finished_at")
     return prev.get("last_success_at")
+
+
+def infrastructure_error(messages: list[str]) -> str | None:
+    """The line of dbt's error messages that says the database failed (restarted, crashed,
+    lost the connection, ran out of disk), or None if the project failed. A full disk is
+    named first: it is the cause of the rollback errors that follow it."""
+    lines = [line.strip() for m in messages for line in m.splitlines() if line.strip()]
+    for line in lines:
+        if "no space left on device" in line.lower():
+            return line
+    for line in lines:
+        if _INFRASTRUCTURE_PATTERNS.search(line):
+            return line
+    return None
 
 
 def write_metrics(path: Path, summary: RunSummary) -> None:
@@ -165,7 +268,10 @@ def run(
     on_result: Callable[[FileResult], None] | None = None,
     log: Callable[[str], None] = print,
     quiet_dbt: bool = False,
+    min_age: float = 0.0,
 ) -> RunSummary:
+    """Load the inbox, build, report. Every outcome ends in a summary and an exit code: an
+    unexpected error too (``CRASHED``, never 1: 1 is only "some files quarantined")."""
     started = time.perf_counter()
     summary = RunSummary(
         started_at=datetime.now(timezone.utc).isoformat(),
@@ -176,13 +282,16 @@ def run(
     try:
         with run_lock(settings):
             results = load_inbox(
-                settings, inbox, archive, quarantine, detect_fights=detect_fights, jobs=jobs or default_jobs(), on_result=on_result
+                settings, inbox, archive, quarantine, detect_fights=detect_fights, jobs=jobs or default_jobs(),
+                on_result=on_result, min_age=min_age, log=log,
             )
             summary.files_loaded = sum(r.status == "loaded" for r in results)
             summary.files_skipped = sum(r.status == "skipped" for r in results)
             summary.files_failed = sum(r.status == "failed" for r in results)
             summary.rows_landed = sum(r.rows for r in results)
-            summary.failed_files = [{"path": r.path, "error": r.error or ""} for r in results if r.status == "failed"]
+            summary.failed_files = [
+                {"path": display_path(r.path), "error": one_line(r.error or "")} for r in results if r.status == "failed"
+            ]
             log(f"loaded {summary.files_loaded}, skipped {summary.files_skipped}, failed {summary.files_failed} files")
             log("dbt build" + (" --full-refresh" if full_refresh else ""))
             dbt = dbt_build(settings, full_refresh, quiet=quiet_dbt)
@@ -191,6 +300,10 @@ def run(
             summary.dbt_tests_failed = dbt["tests_failed"]
             summary.dbt_models_failed = dbt["models_failed"]
             summary.dbt_warnings = dbt["warnings"]
+            if not summary.dbt_success:
+                infrastructure = infrastructure_error(dbt.get("errors", []))
+                if infrastructure is not None:
+                    raise InfrastructureError(f"dbt build failed on the database, not the project: {infrastructure}")
         if not summary.dbt_success:
             summary.exit_code, summary.outcome = exitcodes.DBT_FAILED, "dbt_failed"
         elif summary.files_failed:
@@ -201,6 +314,12 @@ def run(
         summary.exit_code, summary.outcome, summary.error = exitcodes.INFRASTRUCTURE, "infrastructure_error", str(exc)
     except OSError as exc:
         summary.exit_code, summary.outcome, summary.error = exitcodes.INFRASTRUCTURE, "infrastructure_error", f"{exc}"
+    except Exception as exc:  # a bug: say so in one line, keep the traceback, write the summary
+        traceback.print_exc()
+        summary.exit_code, summary.outcome = exitcodes.CRASHED, "crashed"
+        summary.error = f"unexpected {type(exc).__name__}: {one_line(str(exc))[:500]} (a bug: the traceback is above)"
+    if summary.error:
+        summary.error = one_line(summary.error)
     summary.finished_at = datetime.now(timezone.utc).isoformat()
     summary.duration_seconds = round(time.perf_counter() - started, 3)
     if summary.outcome == "success":

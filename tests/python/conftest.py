@@ -85,6 +85,7 @@ class Target:
                 "PEWSTATS_DUCKDB_PATH": str(self.duckdb_path),
                 "DBT_PROFILES_DIR": str(ROOT / ".pewstats-test-profiles"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                "PEWSTATS_MIN_FILE_AGE": "0",  # tests write their inbox just before `pewstats run`
             }
         )
         if self.database:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from loader.formats import tables as schema
 from loader.detection.detector import detect_fights
 from loader.errors import BadInputError
+from loader.formats.columns import MAX_DAMAGE, MAX_MEASURE, MAX_NAME_LENGTH
 from loader.formats.fights import FightRows, check_fight
 from loader.formats.telemetry import parse_telemetry
 
@@ -37,7 +38,7 @@ MISSING = object()  # a key left out of the object
 awkward_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)),  # any code point JSON can carry
     max_size=12,
-) | st.sampled_from(['quo"te', "back\\slash", "tab\there", "new\nline", "emoji😀", "名前", "", "\x00nul"])
+) | st.sampled_from(['quo"te', "back\\slash", "tab\there", "new\nline", "emoji😀", "名前", "", "\x00nul", "n" * 64, "名" * 65])
 wrong = st.one_of(
     st.booleans(), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=1)
 )
@@ -61,8 +62,9 @@ timestamp = st.one_of(
 
 
 def event_strategy(corrupt: bool) -> st.SearchStrategy:
-    """Combat events; with corrupt=False every value is one the flattener must accept
-    (valid, null or missing), with corrupt=True any field may also be wrong or out of range."""
+    """Combat events; with corrupt=False every value is of its type (valid, null or missing),
+    though some lie beyond the loader's limits (damage, distances, name lengths: the oracle,
+    ``_must_refuse``, knows them); with corrupt=True any field may also be wrong or out of range."""
     ints = int_like if corrupt else st.integers(-(2**31), 2**31 - 1)
     nums = num_like if corrupt else st.floats(allow_nan=False, allow_infinity=False, max_value=1e11, min_value=-1e11)
     stamps = timestamp if corrupt else st.sampled_from(GOOD_STAMPS)
@@ -178,9 +180,9 @@ def character_expectation(value: object) -> tuple | None:
         return None
     loc = loc or {}
     out = (
-        text(value.get("name")), integer(value.get("teamId"), 32), number(value.get("health")),
+        text(value.get("name"), MAX_NAME_LENGTH), integer(value.get("teamId"), 32), number(value.get("health")),
         number(loc.get("x")), number(loc.get("y")), number(loc.get("z")), integer(value.get("ranking"), 32),
-        text(value.get("accountId")),
+        text(value.get("accountId"), MAX_NAME_LENGTH),
     )
     if any(v is REFUSE for v in out):
         return None
@@ -192,12 +194,17 @@ def character_expectation(value: object) -> tuple | None:
 REFUSE = object()
 
 
-def text(v: object) -> object:
+def text(v: object, max_length: int | None = None) -> object:
     if v is None:
         return None
-    if isinstance(v, str) and "\x00" not in v:
+    if isinstance(v, str) and "\x00" not in v and (max_length is None or len(v) <= max_length):
         return v
     return REFUSE
+
+
+def beyond(v: object, bound: float) -> bool:
+    """A finite number whose 6-decimal value is beyond the loader's bound for its column."""
+    return isinstance(v, float) and abs(float("%.6f" % v)) > bound
 
 
 def integer(v: object, bits: int) -> object:
@@ -280,9 +287,9 @@ def _must_refuse(e: dict) -> bool:
     for key in ("attackId", "dBNOId"):
         if integer(e.get(key), 64) is REFUSE:
             return True
-    for key in ("damage", "distance"):
+    for key, bound in (("damage", MAX_DAMAGE), ("distance", MAX_MEASURE)):
         v = number(e.get(key))
-        if v is REFUSE or (isinstance(v, float) and abs(v) >= 1e12):
+        if v is REFUSE or beyond(v, bound):
             return True
     for key in ("damageTypeCategory", "damageReason", "damageCauserName"):
         if text(e.get(key)) is REFUSE:
@@ -300,7 +307,7 @@ def _must_refuse(e: dict) -> bool:
         if text(info.get("damageReason")) is REFUSE or text(info.get("damageCauserName")) is REFUSE:
             return True
         v = number(info.get("distance"))
-        if v is REFUSE or (isinstance(v, float) and abs(v) >= 1e12):
+        if v is REFUSE or beyond(v, MAX_MEASURE):
             return True
     return False
 

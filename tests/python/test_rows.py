@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from loader.formats import convert, tables
 from loader.formats.columns import (
-    BIGINT, BOOL, DECIMAL, FLOAT, INT, JSON, LOGICAL_TYPES, TEXT, TS, Bounds, Column, Group, Table,
+    BIGINT, BOOL, DECIMAL, DEFAULT_BOUNDS, FLOAT, INT, JSON, LOGICAL_TYPES, TEXT, TS, Bounds, Column, Group, Table,
 )
 from loader.formats.rows import BUILDERS, compile_table
 
@@ -50,7 +50,9 @@ def same(a, b) -> bool:
     return a == b and type(a[1]) is type(b[1])
 
 
-BUILT = {typ: compile_table(one_column(typ)) for typ in LOGICAL_TYPES}
+BUILT = {typ: compile_table(one_column(typ, bounds=Bounds())) for typ in LOGICAL_TYPES}  # Bounds(): none
+BOUNDED = (TEXT, DECIMAL)  # the types with default bounds (DEFAULT_BOUNDS)
+BUILT_DEFAULT = {typ: compile_table(one_column(typ)) for typ in BOUNDED}
 
 
 @pytest.mark.parametrize("typ", LOGICAL_TYPES)
@@ -59,6 +61,24 @@ BUILT = {typ: compile_table(one_column(typ)) for typ in LOGICAL_TYPES}
 def test_inline_checks_equal_the_converter(typ: str, value) -> None:
     expected = outcome(CONVERTERS[typ], value, "event 3 (X).o.c")
     got = outcome(lambda: BUILT[typ]({"o": {"c": value}}, "event 3 (X)")[0])
+    assert same(got, expected), (value, got, expected)
+
+
+def convert_then_bound(typ: str, value, name: str):
+    converted = CONVERTERS[typ](value, name)
+    if converted is not None:
+        convert.check_bounds(converted, name, DEFAULT_BOUNDS[typ])
+    return converted
+
+
+@pytest.mark.parametrize("typ", BOUNDED)
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(values, st.floats(-2e7, 2e7), st.sampled_from([1e7, -1e7, 1e7 + 1, "x" * 256, "x" * 257])))
+def test_default_bounds_inline_equal_converter_then_bounds(typ: str, value) -> None:
+    """Text and decimal columns are bounded unless they say otherwise; the inline fast path
+    refuses exactly what the converter followed by check_bounds refuses, with its message."""
+    expected = outcome(convert_then_bound, typ, value, "event 3 (X).o.c")
+    got = outcome(lambda: BUILT_DEFAULT[typ]({"o": {"c": value}}, "event 3 (X)")[0])
     assert same(got, expected), (value, got, expected)
 
 
