@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loader.errors import PewstatsError
 
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 
 
 def project_dir() -> Path:
@@ -35,6 +35,10 @@ class Settings:
     pg_port: int = 5432
     pg_user: str = "postgres"
     pg_database: str = "pewstats"
+    # spark: the folder of the warehouse and the metastore (profiles.example.yml), and the
+    # Parquet lake the loader lands the raw tables in (loader/landing/parquet.py)
+    spark_dir: Path = field(default_factory=lambda: Path("spark"))
+    lake_path: Path = field(default_factory=lambda: Path("spark") / "lake")
 
     @classmethod
     def from_env(cls, target: str | None = None, raw_schema: str | None = None, duckdb_path: str | None = None) -> "Settings":
@@ -45,6 +49,12 @@ class Settings:
         path = Path(duckdb_path or env.get("PEWSTATS_DUCKDB_PATH") or "pewstats.duckdb")
         if not path.is_absolute():
             path = Path.cwd() / path
+        spark_dir = Path(env.get("PEWSTATS_SPARK_DIR") or "spark")
+        if not spark_dir.is_absolute():
+            spark_dir = Path.cwd() / spark_dir
+        lake = Path(env.get("PEWSTATS_LAKE_PATH") or spark_dir / "lake")
+        if not lake.is_absolute():
+            lake = Path.cwd() / lake
         return cls(
             target=chosen,
             raw_schema=raw_schema or env.get("PEWSTATS_RAW_SCHEMA") or "raw",
@@ -53,6 +63,8 @@ class Settings:
             pg_port=int(env.get("PGPORT") or 5432),
             pg_user=env.get("PGUSER") or "postgres",
             pg_database=env.get("PGDATABASE") or "pewstats",
+            spark_dir=spark_dir,
+            lake_path=lake,
         )
 
     def pg_kwargs(self) -> dict[str, object]:
@@ -75,10 +87,14 @@ class Settings:
             "PGPORT": str(self.pg_port),
             "PGUSER": self.pg_user,
             "PGDATABASE": self.pg_database,
+            "PEWSTATS_SPARK_DIR": str(self.spark_dir),
+            "PEWSTATS_LAKE_PATH": str(self.lake_path),
         }
 
     def describe(self) -> str:
         if self.target == "duckdb":
             return f"duckdb:{self.duckdb_path}"
+        if self.target == "spark":
+            return f"spark:{self.lake_path}"
         return f"postgres://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 

@@ -14,11 +14,12 @@ from loader.errors import InfrastructureError, PewstatsError
 
 target_option = click.option(
     "--target",
-    type=click.Choice(["duckdb", "postgres"]),
+    type=click.Choice(["duckdb", "postgres", "spark"]),
     envvar="PEWSTATS_TARGET",
     default="duckdb",
     show_default=True,
-    help="Database to land in (env PEWSTATS_TARGET). PostgreSQL reads PGHOST, PGPORT, PGUSER, PGDATABASE.",
+    help="Database to land in (env PEWSTATS_TARGET). PostgreSQL reads PGHOST, PGPORT, PGUSER, PGDATABASE; "
+         "spark lands a Parquet lake (PEWSTATS_LAKE_PATH, default $PEWSTATS_SPARK_DIR/lake).",
 )
 raw_schema_option = click.option(
     "--raw-schema", envvar="PEWSTATS_RAW_SCHEMA", default="raw", show_default=True, help="Schema of the landing tables."
