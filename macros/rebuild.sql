@@ -64,6 +64,10 @@
 {%- endmacro %}
 
 {% macro timestamp_literal(value) -%}
+    {{ return(adapter.dispatch('timestamp_literal', 'pewstats')(value)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_literal(value) -%}
     cast('{{ value | replace("'", "''") }}' as timestamp with time zone)
 {%- endmacro %}
 

@@ -2,7 +2,7 @@
 
 - **run lock**: ``pewstats run`` holds it for the whole run (loads and ``dbt build``): a
   PostgreSQL session advisory lock on a connection of its own (autocommit, so it holds no
-  transaction open), or an ``flock`` on a file beside the DuckDB file;
+  transaction open), or an ``flock`` on a file beside the DuckDB file (the Parquet lake);
 - **write lock**: every load transaction takes it first (a PostgreSQL transaction advisory
   lock), so loads commit in ``loaded_at`` order; on DuckDB, which allows one writing process
   per database file, the file is that lock.
@@ -58,7 +58,7 @@ def run_lock(settings: Settings) -> Iterator[None]:
         finally:
             conn.close()  # the session lock ends with the session
         return
-    lock_path = run_lock_path(settings.duckdb_path)
+    lock_path = run_lock_path(settings.lake_path if settings.target == "spark" else settings.duckdb_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
         try:
