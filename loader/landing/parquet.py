@@ -21,8 +21,8 @@ bad file leaves nothing. A write's "transaction": every new file is written unde
 ``_staging`` (a value pyarrow refuses fails the file there, before anything is visible);
 then the list of moves and deletions is written to ``_journal/<load_id>.json`` (atomic
 rename: the commit point), applied (``os.replace`` each file, data first, the ledger last)
-and removed. A journal found later (a loader killed mid-commit) is applied again by the
-next sink that opens the lake, so a commit is all or nothing once its journal exists.
+and removed. A journal found later (a loader killed or failed mid-commit) is applied again by
+the next transaction or sink on the lake, so a commit is all or nothing once its journal exists.
 A reader (Spark) that lists the files while a commit is being applied may see part of it:
 ``pewstats run`` holds the run lock over its loads and its ``dbt build``, so its own build
 never does.
@@ -221,9 +221,11 @@ class ParquetSink(Sink):
     @contextmanager
     def _transaction(self, path: str | None) -> Iterator[None]:
         self._pending = _Pending()
-        staging = self.lake / "_staging" / self._pending.load_id
+        load_id = self._pending.load_id
+        staging = self.lake / "_staging" / load_id
         try:
             with self._locked():
+                self._recover()
                 self._refresh_ledger()
                 yield
                 self._commit(self._pending, staging)
@@ -237,7 +239,8 @@ class ParquetSink(Sink):
             raise InfrastructureError(f"cannot write the Parquet lake {self.lake}{where}: {exc}") from exc
         finally:
             self._pending = None
-            shutil.rmtree(staging, ignore_errors=True)
+            if not (self.lake / "_journal" / f"{load_id}.json").exists():
+                shutil.rmtree(staging, ignore_errors=True)  # else the next transaction finishes the commit
 
     def _lock_writes(self) -> None:
         pass  # _transaction holds the lake's lock file for the whole transaction
@@ -346,7 +349,8 @@ class ParquetSink(Sink):
         return target
 
     def _recover(self) -> None:
-        """Finish the commits a killed loader left half applied; drop what it left staged."""
+        """Finish the commits a killed (or failed) loader left half applied; drop what it left
+        staged without a journal. Under the lock: no other transaction is in progress."""
         folder = self.lake / "_journal"
         if folder.is_dir():
             for path in sorted(folder.glob("*.json")):
