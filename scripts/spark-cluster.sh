@@ -70,6 +70,7 @@ start() {
             --conf "spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$DIR/metastore_db;create=true" \
             --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$DIR" \
             --conf spark.sql.session.timeZone=UTC \
+            --conf spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS \
             --conf spark.sql.shuffle.partitions="${PEWSTATS_SPARK_SHUFFLE_PARTITIONS:-4}" \
             --conf spark.sql.sources.partitionOverwriteMode=dynamic \
             --conf spark.executor.memory="${PEWSTATS_SPARK_EXECUTOR_MEMORY:-768m}" \

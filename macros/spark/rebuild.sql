@@ -33,8 +33,8 @@
 {% macro spark__create_table_as(temporary, relation, compiled_code, language='sql') -%}
     {%- set rebuild = pewstats.rebuild_config() if model is defined and model.resource_type == 'model' else none -%}
     {%- if rebuild is none or language != 'sql' -%}
-        {#- dbt-spark's own (the adapter's package, not this project's override) -#}
-        {{ return(adapter.dispatch('create_table_as', 'dbt_spark')(temporary, relation, compiled_code, language)) }}
+        {#- dbt-spark's own (the `dbt` namespace holds the adapter's macros, not this project's) -#}
+        {{ return(dbt.spark__create_table_as(temporary, relation, compiled_code, language)) }}
     {%- endif -%}
     {%- set with_bucket -%}
         select

@@ -48,3 +48,34 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Seeds on Spark. dbt-spark's session connection writes each value into the SQL as
+    '<value>' without escaping it, so a seed value with a quote breaks its insert (the
+    match-type descriptions have them). The same insert as dbt-spark's, with each text value
+    escaped for a Spark string literal first. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set bindings = [] -%}
+        {%- for row in chunk -%}
+            {%- for value in row -%}
+                {%- do bindings.append(value.replace('\\', '\\\\').replace("'", "\\'") if value is string else value) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for col_name in agate_table.column_names -%}
+                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    cast({{ get_binding_char() }} as {{ type }}){{ ',' if not loop.last }}
+                {%- endfor -%}){{ ',' if not loop.last }}
+            {%- endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, bindings=bindings, abridge_sql_log=True) -%}
+        {%- if loop.first -%}
+            {%- do statements.append(sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{% endmacro %}

@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ class SparkTarget(Target):
     def env(self) -> dict[str, str]:
         env = super().env()
         env.update({"PEWSTATS_SPARK_DIR": str(self.spark_dir), "PEWSTATS_LAKE_PATH": str(self.lake)})
+        env.setdefault("PEWSTATS_SPARK_SHUFFLE_PARTITIONS", "1")  # local[1]: one task per stage
         return env
 
     def query(self, text: str, params: tuple = ()) -> list[tuple]:
@@ -207,3 +209,132 @@ def test_a_commit_cut_short_is_finished_by_the_next_sink(tmp_path: Path, monkeyp
         assert sink.query("select match_id, status from raw.loaded_files") == [("m-1", "loaded")]
         assert sink.is_loaded("0" * 63 + "1", "telemetry")
     assert not list((lake / "_journal").glob("*.json"))
+
+
+# -- the dbt project on Spark (a JVM) --------------------------------------------------
+
+# One Python process for every step, so that Spark starts once (dbt-spark's session mode
+# reuses the process's Spark session across dbt invocations): loads are subprocesses,
+# dbt runs in-process, a snapshot copies a build's mart files aside.
+STEPS_DRIVER = r"""
+import json, shutil, subprocess, sys, time
+from dbt.cli.main import dbtRunner
+
+steps, dbt_args, warehouse, out_path = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+out = []
+for step in steps:
+    started = time.monotonic()
+    if step[0] == "load":
+        proc = subprocess.run([sys.executable, "-m", "loader", *step], capture_output=True, text=True)
+        out.append({"step": step, "ok": proc.returncode == 0, "detail": proc.stderr[-3000:]})
+    elif step[0] == "snapshot":
+        for mart in step[2:]:
+            shutil.copytree(f"{warehouse}/{mart}", f"{step[1]}/{mart}")
+        out.append({"step": step, "ok": True, "detail": ""})
+    else:
+        res = dbtRunner().invoke(step + dbt_args)
+        bad = [f"{r.node.unique_id}: {r.status}: {r.message}" for r in (res.result or [])
+               if str(r.status).lower() in ("error", "fail")] if res.result is not None else []
+        out.append({"step": step, "ok": bool(res.success), "detail": str(res.exception or "") + "\n".join(bad),
+                    "nodes": len(res.result or []) if res.result is not None else 0})
+    out[-1]["seconds"] = round(time.monotonic() - started, 1)
+    if not out[-1]["ok"]:
+        break
+json.dump(out, open(out_path, "w"))
+"""
+
+
+def run_steps(target: SparkTarget, steps: list[list[str]], timeout: float = 1200) -> list[dict]:
+    import json
+
+    out = target.workdir / "steps.json"
+    dbt_args = [
+        "--project-dir", str(ROOT), "--target", "spark",
+        "--target-path", str(target.workdir / "target"), "--log-path", str(target.workdir / "logs"),
+    ]
+    warehouse = str(target.spark_dir / "warehouse" / f"{target.schema}.db")
+    proc = subprocess.run(
+        [sys.executable, "-c", STEPS_DRIVER, json.dumps(steps), json.dumps(dbt_args), warehouse, str(out)],
+        cwd=target.workdir, env=target.env(), capture_output=True, text=True, timeout=timeout,
+    )
+    assert out.exists(), f"the steps did not finish: {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    results = json.loads(out.read_text())
+    failed = [r for r in results if not r["ok"]]
+    assert not failed, f"{failed[0]['step']} failed:\n{failed[0]['detail']}\n{proc.stdout[-3000:]}"
+    assert len(results) == len(steps)
+    return results
+
+
+def mart_differences(con, mart: str, left: str, right: str) -> tuple[int, int, int]:
+    """(rows only in left, rows only in right, rows of left) over the mart's columns."""
+    (only_left,) = con.execute(f"select count(*) from (select * from {left} except all select * from {right})").fetchone()
+    (only_right,) = con.execute(f"select count(*) from (select * from {right} except all select * from {left})").fetchone()
+    (rows,) = con.execute(f"select count(*) from {left}").fetchone()
+    return only_left, only_right, rows
+
+
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (a JRE 17 or later) on PATH")
+
+
+@needs_java
+@pytest.mark.slow
+def test_spark_incremental_builds_equal_a_full_refresh_and_the_duckdb_marts(
+    lake_target: SparkTarget, duck_target: Target, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    import duckdb
+
+    missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
+    if missing:
+        if os.environ.get("PEWSTATS_REQUIRE_SPARK") == "1":
+            pytest.fail(f"{', '.join(missing)} missing: pip install -e '.[spark]'")
+        pytest.skip(f"{', '.join(missing)} not installed (pip install -e '.[spark]')")
+
+    season = generate_season(tmp_path / "season", 5, seed=21, scale=0.1)
+    t = [str(m.telemetry_path) for m in season]
+    mo = [str(m.match_path) for m in season]
+    reloaded = season[1]
+    v2 = tmp_path / "v2" / reloaded.telemetry_path.name
+    v2.parent.mkdir()
+    write_telemetry(mutate_match(full_parse(reloaded.telemetry_path), random.Random(5)), v2)
+    incremental = tmp_path / "incremental-marts"
+    results = run_steps(lake_target, [
+        ["load", "telemetry", "--detect-fights", *t[:3]],
+        ["load", "matches", *mo[:3]],
+        ["build", "--vars", "{spark_rebuild_buckets: 4}"],  # every model, data test and unit test
+        # two new matches and a new version of match 1 (players dropped and renamed, other
+        # weapons), its fights detected again: an incremental build rewrites their buckets
+        ["load", "telemetry", "--detect-fights", *t[3:], str(v2)],
+        ["load", "matches", *mo[3:]],
+        ["build", "--vars", "{spark_rebuild_buckets: 4}", "--exclude", "resource_type:unit_test"],
+        ["snapshot", str(incremental), *MARTS],
+        ["run", "--vars", "{spark_rebuild_buckets: 4}", "--full-refresh"],
+    ])
+    assert results[2]["nodes"] > 100  # models, seeds, data tests and unit tests ran on Spark
+
+    # DuckDB: the same raw data, built at once
+    duck_target.pewstats("load", "telemetry", "--detect-fights", *t, check=True)
+    duck_target.pewstats("load", "telemetry", "--detect-fights", str(v2), check=True)
+    duck_target.pewstats("load", "matches", *mo, check=True)
+    duck_target.dbt("build", "--exclude", "resource_type:unit_test")
+
+    con = duckdb.connect(str(duck_target.duckdb_path), read_only=True)
+    con.execute("set timezone = 'UTC'")
+    for mart in MARTS:
+        names = [r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'analytics' and table_name = ?"
+            " order by ordinal_position", [mart]).fetchall()]
+        cols = ", ".join(f'"{n}"' for n in names)
+        full = f"(select {cols} from read_parquet('{lake_target.mart_files(mart)}', hive_partitioning = false))"
+        inc = f"(select {cols} from read_parquet('{incremental}/{mart}/**/*.parquet', hive_partitioning = false))"
+        duck = f"(select {cols} from analytics.{mart})"
+        only_inc, only_full, rows = mart_differences(con, mart, inc, full)
+        assert rows > 0, f"{mart}: no rows to compare"
+        assert (only_inc, only_full) == (0, 0), f"{mart}: incremental and full refresh differ on Spark"
+        assert mart_differences(con, mart, full, duck)[:2] == (0, 0), f"{mart}: Spark and DuckDB differ"
+    # the reloaded match's dropped players are gone from the Spark marts as from DuckDB's
+    (players,) = con.execute(
+        f"select count(distinct account_id) from read_parquet('{lake_target.mart_files('player_damage_stats')}')"
+    ).fetchone()
+    assert players == con.execute("select count(distinct account_id) from analytics.player_damage_stats").fetchone()[0]
