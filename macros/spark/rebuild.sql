@@ -76,25 +76,44 @@
     {%- set rebuilt_keys = pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) -%}
     {%- do run_query('drop table if exists ' ~ stage) -%}
     {%- do run_query('create table ' ~ stage ~ ' using parquet as select ' ~ columns ~ ' from ' ~ arg_dict['temp_relation']) -%}
+    {#- the buckets touched, each with whether it keeps a row (a new one, or one of a key not rebuilt) -#}
     {%- set touched_sql -%}
-        select {{ pewstats.rebuild_bucket(rebuild.key) }} from ({{ rebuilt_keys }}) as rebuilt
-        union
-        select rebuild_bucket from {{ stage }}
+        with touched as (
+            select {{ pewstats.rebuild_bucket(rebuild.key) }} as rebuild_bucket from ({{ rebuilt_keys }}) as rebuilt
+            union
+            select rebuild_bucket from {{ stage }}
+        ),
+
+        kept as (
+            select distinct rebuild_bucket from {{ stage }}
+            union
+            select distinct other.rebuild_bucket
+            from {{ target_relation }} as other
+            where
+                other.rebuild_bucket in (select touched.rebuild_bucket from touched)
+                and other.{{ rebuild.key }} not in ({{ rebuilt_keys }})
+        )
+
+        select
+            touched.rebuild_bucket,
+            kept.rebuild_bucket is not null as keeps_rows
+        from touched
+        left join kept on touched.rebuild_bucket = kept.rebuild_bucket
     {%- endset -%}
-    {%- set touched = run_query(touched_sql).columns[0].values() | map('int') | list -%}
-    {%- if touched -%}
+    {%- set touched = run_query(touched_sql) -%}
+    {%- set buckets = touched.columns[0].values() | map('int') | list -%}
+    {%- if buckets -%}
         {%- set keep_sql -%}
             insert into {{ stage }}
             select {{ columns }}
             from {{ target_relation }} as kept
             where
-                kept.rebuild_bucket in ({{ touched | join(', ') }})
+                kept.rebuild_bucket in ({{ buckets | join(', ') }})
                 and kept.{{ rebuild.key }} not in ({{ rebuilt_keys }})
         {%- endset -%}
         {%- do run_query(keep_sql) -%}
-        {%- set staged = run_query('select distinct rebuild_bucket from ' ~ stage).columns[0].values() | map('int') | list -%}
-        {%- for bucket in touched if bucket not in staged -%}
-            {%- do run_query('alter table ' ~ target_relation ~ ' drop if exists partition (rebuild_bucket = ' ~ bucket ~ ')') -%}
+        {%- for row in touched.rows if not row[1] -%}
+            {%- do run_query('alter table ' ~ target_relation ~ ' drop if exists partition (rebuild_bucket = ' ~ (row[0] | int) ~ ')') -%}
         {%- endfor -%}
     {%- endif -%}
     insert overwrite table {{ target_relation }} partition (rebuild_bucket)
