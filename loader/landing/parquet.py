@@ -159,6 +159,8 @@ class ParquetSink(Sink):
             raise InfrastructureError(f"cannot open the Parquet lake {self.lake}: {exc}") from exc
         self._pending: _Pending | None = None
         self._ledger: list[tuple] = []
+        self._loaded: set[tuple[str, str]] = set()
+        self._last_loaded_at: datetime | None = None
         self._ledger_version: str | None = None
         with self._locked():
             self._recover()
@@ -210,8 +212,16 @@ class ParquetSink(Sink):
         if folder.is_dir():
             for path in sorted(folder.glob("*/*.parquet")):
                 rows.extend(_rows_of(_read_parquet(path), LEDGER))
-        self._ledger = rows
+        self._set_ledger(rows)
         self._ledger_version = version
+
+    def _set_ledger(self, rows: list[tuple]) -> None:
+        """The ledger in memory, with what each write asks of it: the current loads' (sha256,
+        kind) and the last ``loaded_at``."""
+        sha, kind, status, at = (self._ledger_index(n) for n in ("file_sha256", "kind", "status", "loaded_at"))
+        self._ledger = rows
+        self._loaded = {(r[sha], r[kind]) for r in rows if r[status] == LOADED}
+        self._last_loaded_at = max((r[at] for r in rows if r[at] is not None), default=None)
 
     def _ledger_index(self, name: str) -> int:
         return LEDGER.column_names.index(name)
@@ -246,16 +256,14 @@ class ParquetSink(Sink):
         pass  # _transaction holds the lake's lock file for the whole transaction
 
     def _is_loaded(self, sha256: str, kind: str) -> bool:
-        sha, k, status = (self._ledger_index(n) for n in ("file_sha256", "kind", "status"))
-        return any(r[sha] == sha256 and r[k] == kind and r[status] == LOADED for r in self._ledger)
+        return (sha256, kind) in self._loaded
 
     def _loaded_files(self, kind: str) -> list[tuple[int, str]]:
         size, sha, k, status = (self._ledger_index(n) for n in ("file_bytes", "file_sha256", "kind", "status"))
         return [(r[size], r[sha]) for r in self._ledger if r[k] == kind and r[status] == LOADED]
 
     def _next_loaded_at(self) -> datetime:
-        at = self._ledger_index("loaded_at")
-        last = max((r[at] for r in self._ledger if r[at] is not None), default=None)
+        last = self._last_loaded_at
         loaded_at = datetime.now(timezone.utc)
         if last is not None and loaded_at <= last:
             loaded_at = last + timedelta(microseconds=1)
@@ -314,7 +322,7 @@ class ParquetSink(Sink):
         _apply(journal)
         (self.lake / "_ledger_version").write_text(uuid.uuid4().hex)
         journal_path.unlink()
-        self._ledger = ledger
+        self._set_ledger(ledger)
         self._ledger_version = self._read_version()
 
     def _next_ledger(self, pending: _Pending) -> tuple[list[tuple], set[str]]:
