@@ -13,7 +13,7 @@ from pathlib import Path
 
 from loader.errors import PewstatsError
 
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 MIB = 1 << 20
 
 
@@ -112,6 +112,10 @@ class Settings:
     read_limits: ReadLimits = field(default_factory=ReadLimits)
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     owner_role: str | None = None  # role the raw tables' DDL runs as (`pewstats init --owner`)
+    # spark: the folder of the warehouse and the metastore (profiles.example.yml), and the
+    # Parquet lake the loader lands the raw tables in (loader/landing/parquet.py)
+    spark_dir: Path = field(default_factory=lambda: Path("spark"))
+    lake_path: Path = field(default_factory=lambda: Path("spark") / "lake")
 
     def __post_init__(self) -> None:
         check_name(self.raw_schema, "PEWSTATS_RAW_SCHEMA")
@@ -140,6 +144,12 @@ class Settings:
         path = Path(duckdb_path or env.get("PEWSTATS_DUCKDB_PATH") or "pewstats.duckdb")
         if not path.is_absolute():
             path = Path.cwd() / path
+        spark_dir = Path(env.get("PEWSTATS_SPARK_DIR") or "spark")
+        if not spark_dir.is_absolute():
+            spark_dir = Path.cwd() / spark_dir
+        lake = Path(env.get("PEWSTATS_LAKE_PATH") or spark_dir / "lake")
+        if not lake.is_absolute():
+            lake = Path.cwd() / lake
         return cls(
             target=chosen,
             raw_schema=raw_schema or env.get("PEWSTATS_RAW_SCHEMA") or "raw",
@@ -151,6 +161,8 @@ class Settings:
             read_limits=ReadLimits.from_env(),
             lock_timeout=timeout,
             owner_role=owner_role or env.get("PEWSTATS_RAW_OWNER") or None,
+            spark_dir=spark_dir,
+            lake_path=lake,
         )
 
     def pg_kwargs(self) -> dict[str, object]:
@@ -173,10 +185,14 @@ class Settings:
             "PGPORT": str(self.pg_port),
             "PGUSER": self.pg_user,
             "PGDATABASE": self.pg_database,
+            "PEWSTATS_SPARK_DIR": str(self.spark_dir),
+            "PEWSTATS_LAKE_PATH": str(self.lake_path),
         }
 
     def describe(self) -> str:
         if self.target == "duckdb":
             return f"duckdb:{self.duckdb_path}"
+        if self.target == "spark":
+            return f"spark:{self.lake_path}"
         return f"postgres://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 

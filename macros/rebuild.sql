@@ -55,6 +55,10 @@
     PostgreSQL plans for a third of the history (its fixed guess for `> (select ...)`) and
     scans every raw row to rebuild a few matches. Returns the literal's text. -#}
 {% macro watermark_value() -%}
+    {{ return(adapter.dispatch('watermark_value', 'pewstats')()) }}
+{%- endmacro %}
+
+{% macro default__watermark_value() -%}
     {%- set query -%}
         select cast(max({{ pewstats.rebuild_config().watermark_column }}) as {{ dbt.type_string() }})
         from {{ this }}
@@ -64,6 +68,10 @@
 {%- endmacro %}
 
 {% macro timestamp_literal(value) -%}
+    {{ return(adapter.dispatch('timestamp_literal', 'pewstats')(value)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_literal(value) -%}
     cast('{{ value | replace("'", "''") }}' as timestamp with time zone)
 {%- endmacro %}
 

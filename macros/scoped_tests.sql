@@ -26,7 +26,7 @@
 
 {% macro rebuild_log() -%}
     {{ return(api.Relation.create(
-        database=target.database,
+        database=target.database if target.database is defined else none,
         schema=generate_schema_name('intermediate', none),
         identifier='rebuild_log',
         type='table')) }}
@@ -38,6 +38,10 @@
 
 {#- on-run-start -#}
 {% macro prepare_rebuild_log() -%}
+    {{ return(adapter.dispatch('prepare_rebuild_log', 'pewstats')()) }}
+{%- endmacro %}
+
+{% macro default__prepare_rebuild_log() -%}
     {%- if execute -%}
         {%- set log = pewstats.rebuild_log() -%}
         {%- if not adapter.check_schema_exists(log.database, log.schema) -%}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs into .venv if needed, then
-#   1. pytest (unit tests, loader and dbt tests on PostgreSQL and DuckDB),
+#   1. pytest (unit tests, loader and dbt tests on PostgreSQL and DuckDB, and on Spark when
+#      Java is installed: tests/python/test_spark.py),
 #   2. dbt build --warn-error on a synthetic fixture season, on PostgreSQL, with every data test,
 #   3. sqlfluff lint of the models and singular tests (dbt templater) and of the generic tests'
 #      bodies (scripts/lint_generic_tests.py; sqlfluff skips macro and test blocks on its own).
@@ -13,8 +14,10 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/pewstats ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -e '.[dev]'
+  .venv/bin/pip install --quiet -e '.[dev,spark]'
 fi
+# with Java on the machine the Spark proof runs, and fails rather than skips without pyspark
+if command -v java >/dev/null; then export PEWSTATS_REQUIRE_SPARK="${PEWSTATS_REQUIRE_SPARK:-1}"; fi
 export PATH="$PWD/.venv/bin:$PATH"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 export PEWSTATS_SHARED_DATA="${PEWSTATS_SHARED_DATA:-$(cd .. && pwd)/shared/data/pubg}"

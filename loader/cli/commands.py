@@ -16,13 +16,14 @@ from loader.config import DEFAULT_LOCK_TIMEOUT, ReadLimits, Settings
 from loader.errors import InfrastructureError, PewstatsError, one_line
 from loader.landing.locks import RunLocked
 
-PG_ENV = "PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
+PG_ENV = ("PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; spark lands a Parquet lake "
+          "(PEWSTATS_LAKE_PATH, default $PEWSTATS_SPARK_DIR/lake).")
 
 
 def target_option(help_text: str):  # type: ignore[no-untyped-def]
     return click.option(
         "--target",
-        type=click.Choice(["duckdb", "postgres"]),
+        type=click.Choice(["duckdb", "postgres", "spark"]),
         envvar="PEWSTATS_TARGET",
         default="duckdb",
         show_default=True,

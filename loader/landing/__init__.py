@@ -1,4 +1,4 @@
-"""Landing: the sinks that write raw rows (PostgreSQL, DuckDB), the ledger, the locks."""
+"""Landing: the sinks that write raw rows (PostgreSQL, DuckDB, a Parquet lake for Spark), the ledger, the locks."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def open_sink(settings: Settings) -> Sink:
             lock_timeout=settings.lock_timeout,
             **settings.pg_kwargs(),
         )
+    if settings.target == "spark":
+        from loader.landing.parquet import ParquetSink
+
+        return ParquetSink(settings.lake_path, raw_schema=settings.raw_schema)
     from loader.landing.duckdb import DuckDBSink
 
     return DuckDBSink(settings.duckdb_path, raw_schema=settings.raw_schema)

@@ -18,7 +18,7 @@ transaction id, so it holds back no vacuum. A wait is bounded by ``Settings.lock
 for each other.
 
 On DuckDB, which allows one writing process per database file, the file is the write lock;
-the run lock is an ``flock`` on a file beside it.
+the run lock is an ``flock`` on a file beside it (on the Spark target, beside the Parquet lake).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def run_lock(settings: Settings) -> Iterator[None]:
     if settings.target == "postgres":
         yield from _postgres_run_lock(settings)
         return
-    lock_path = run_lock_path(settings.duckdb_path)
+    lock_path = run_lock_path(settings.lake_path if settings.target == "spark" else settings.duckdb_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + settings.lock_timeout
