@@ -5,6 +5,7 @@ nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between
     python bench/bench_pipeline.py loader   [--matches 20] [--scale 1.0]
     python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
+    python bench/bench_pipeline.py bytes    [--matches 40] [--scale 0.3]
     python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
                                                [--generated 1000] [--full-refresh]
                                                [--population grows,fixed]
@@ -175,6 +176,52 @@ def bench_e2e(args: argparse.Namespace) -> None:
     print(f"  raw schema      {float(all_raw) / 1e6:.1f} MB")
 
 
+RAW_RELATIONS = (
+    "select c.relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+    " where n.nspname = 'raw' and c.relkind in ('r', 'm') order by 2 desc"
+)
+
+
+def raw_bytes(db: str) -> tuple[int, dict[str, int]]:
+    """Damage events and the bytes of every raw table (with its indexes and TOAST) in ``db``."""
+    (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
+    return int(events), {name: int(size) for name, size in db_query(db, RAW_RELATIONS)}
+
+
+def bench_bytes(args: argparse.Namespace) -> None:
+    """Disk bytes per damage event of the raw layer: every raw relation on PostgreSQL (tables,
+    indexes, dictionaries; after VACUUM so dead space is not counted), and the DuckDB file
+    (after CHECKPOINT). The ratio does not depend on the number of matches."""
+    pairs = season(args.matches, args.scale)
+    tele = [str(t) for t, _ in pairs]
+    mats = [str(m) for _, m in pairs]
+    with fresh_database() as db:
+        env = env_for(db)
+        timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *tele], env)
+        timed(PEWSTATS + ["load", "matches", *mats], env)
+        with psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"),
+                             dbname=db, autocommit=True) as conn:
+            conn.execute("vacuum analyze")
+        events, sizes = raw_bytes(db)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.duckdb"
+        env = dict(os.environ, PEWSTATS_TARGET="duckdb", PEWSTATS_DUCKDB_PATH=str(path), PEWSTATS_RAW_SCHEMA="raw")
+        timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *tele], env)
+        timed(PEWSTATS + ["load", "matches", *mats], env)
+        import duckdb
+
+        with duckdb.connect(str(path)) as con:
+            con.execute("checkpoint")
+        duck_bytes = path.stat().st_size
+    total = sum(sizes.values())
+    print(f"\nraw layer bytes: {len(tele)} matches (scale {args.scale}), {events} damage events")
+    print(f"{'relation (PostgreSQL, with indexes)':44} {'bytes':>12} {'per damage event':>17}")
+    for name, size in sizes.items():
+        print(f"{name:44} {size:12d} {size / events:17.1f}")
+    print(f"{'PostgreSQL: whole raw schema':44} {total:12d} {total / events:17.1f}")
+    print(f"{'DuckDB: database file':44} {duck_bytes:12d} {duck_bytes / events:17.1f}")
+
+
 ACCOUNT_COLUMNS = ("attacker__accountid", "victim__accountid", "dbnomaker__accountid", "finisher__accountid",
                    "killer__accountid", "character__accountid", "account_id", "playerid")
 
@@ -291,6 +338,9 @@ def main() -> None:
     p = sub.add_parser("e2e")
     p.add_argument("--matches", type=int, default=100)
     p.add_argument("--scale", type=float, default=1.0)
+    p = sub.add_parser("bytes")
+    p.add_argument("--matches", type=int, default=40)
+    p.add_argument("--scale", type=float, default=0.3)
     p = sub.add_parser("memory")
     p.add_argument("--big-scale", type=float, default=6.5, help="scale of the large match (6.5: about 200 MB of JSON)")
     p.add_argument("--files", type=int, default=20)
@@ -304,7 +354,7 @@ def main() -> None:
     p.add_argument("--population", default="grows",
                    help="comma list of 'grows' (copied matches get their own accounts) and 'fixed' (copies keep the 360 accounts)")
     args = ap.parse_args()
-    {"loader": bench_loader, "e2e": bench_e2e, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
+    {"loader": bench_loader, "e2e": bench_e2e, "bytes": bench_bytes, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
 
 
 if __name__ == "__main__":
