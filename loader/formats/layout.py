@@ -20,7 +20,16 @@ under the table's own name that gives back exactly its columns, types and values
   the real telemetry files is one), otherwise the exact double in a ``<col>__f8`` column
   left null in the usual case; the view widens back exactly;
 - an exact decimal (damage, distances: ``numeric(18, 6)``) -> the integer count of
-  millionths (``bigint``), so sums stay exact.
+  millionths, so sums stay exact: an ``integer`` when it fits (a damage below 2,147.48),
+  otherwise a ``bigint`` in ``<col>__i8``;
+- an event's time ``_d`` -> the milliseconds after the match's first combat event
+  (``telemetry_matches.first_combat_d``) in an ``integer``; a time with microseconds, or with
+  no base, in ``_d__ts``;
+- an integer -> half its width when the value fits (``ranking`` in a ``smallint``, an attack
+  id in an ``integer``), otherwise the full width in ``<col>__i4`` / ``<col>__i8``.
+
+Each value is in exactly one of its two columns; the other is null. The rows carry a null
+bitmap anyway, so the wide columns cost nothing when null: the narrow ones save their bytes.
 
 The codes live only in the raw layer: the views decode them, fight ids and every staged
 value are what they were. ``python -m loader.formats.layout`` prints the views' SQL.
@@ -32,6 +41,7 @@ import hashlib
 import struct
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from loader.formats import columns as col
@@ -151,6 +161,17 @@ class CompactTable:
         return StoredTable(f"{self.table.name}__rows", cols, indexes=((MATCH_KEY,),))
 
 
+# integers stored in half their width when they fit (the wide column keeps the others)
+NARROW = {
+    col.INT: (col.STORE_INT2, col.STORE_INT4, "__i4"),
+    col.BIGINT: (col.STORE_INT4, col.STORE_INT8, "__i8"),
+}
+EVENT_TIME = "_d"  # milliseconds after the match's first combat event (telemetry_matches.first_combat_d)
+BASE_TIME = "first_combat_d"
+KEEP_WIDE = {"event_index"}  # counts past 32,767 in every match
+_RANGES = {col.STORE_INT2: (-(1 << 15), (1 << 15) - 1), col.STORE_INT4: (-(1 << 31), (1 << 31) - 1)}
+
+
 def _plan(table: schema.Table) -> CompactTable:
     row = table.row_columns
     characters = _groups(table, CHARACTER_FIELDS)
@@ -167,13 +188,20 @@ def _plan(table: schema.Table) -> CompactTable:
             code = Stored(f"{prefix}{'character' if kind == 'character' else 'damage_info'}",
                           col.STORE_INT2 if kind == "character" else col.STORE_INT4)
             slots.append(_Slot(kind, (code,), positions, tuple(row[p] for p in positions), prefix))
+        elif c.type == col.TS and c.name == EVENT_TIME:
+            slots.append(_Slot("time", (Stored(c.name, col.STORE_INT4), Stored(f"{c.name}__ts", col.STORE_TIMESTAMPTZ)),
+                               (i,), (c,)))
         elif c.name == "match_id":
             slots.append(_Slot("key", (Stored(MATCH_KEY, col.STORE_INT8),), (i,), (c,)))
         elif c.type == col.FLOAT:
             slots.append(_Slot("float", (Stored(c.name, col.STORE_FLOAT4), Stored(f"{c.name}__f8", col.STORE_FLOAT8)),
                                (i,), (c,)))
         elif c.type == col.DECIMAL:
-            slots.append(_Slot("decimal", (Stored(c.name, col.STORE_INT8),), (i,), (c,)))
+            slots.append(_Slot("decimal", (Stored(c.name, col.STORE_INT4), Stored(f"{c.name}__i8", col.STORE_INT8)),
+                               (i,), (c,)))
+        elif c.type in NARROW and c.name not in KEEP_WIDE:
+            narrow, wide, suffix = NARROW[c.type]
+            slots.append(_Slot("narrow", (Stored(c.name, narrow), Stored(f"{c.name}{suffix}", wide)), (i,), (c,)))
         else:
             slots.append(_Slot("plain", (Stored(c.name, c.storage),), (i,), (c,)))  # type: ignore[arg-type]
     return CompactTable(table, tuple(slots))
@@ -211,7 +239,10 @@ class Encoder:
     """Encodes the rows of one load: the per-match character codes, and the shared damage
     info codes (``known``: the dictionary as stored; new entries get the next codes)."""
 
-    def __init__(self, known: Iterable[tuple]) -> None:
+    def __init__(self, known: Iterable[tuple], bases: dict[str, str | None] | None = None) -> None:
+        self.bases: dict[str, datetime | None] = {
+            m: None if b is None else datetime.fromisoformat(b[:26]) for m, b in (bases or {}).items()
+        }
         self.infos: dict[tuple, int] = {tuple(r[1:]): int(r[0]) for r in known}
         self.next_info = max(self.infos.values(), default=0) + 1
         self.new_infos: list[tuple] = []
@@ -238,6 +269,19 @@ class Encoder:
             name, teamid, accountid = values
             self.new_characters.append((self.key(match_id), code, teamid, name, accountid))
         return code
+
+    def time(self, match_id: str, literal: str | None) -> tuple[int | None, str | None]:
+        """An event time as (milliseconds after the match's base time, None), or (None, the
+        literal) when it is not a whole millisecond within an integer's range of the base."""
+        if literal is None:
+            return None, None
+        base = self.bases.get(match_id)
+        if base is not None and literal.endswith("000+00"):
+            delta = datetime.fromisoformat(literal[:26]) - base
+            ms = (delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds) // 1000
+            if -(1 << 31) <= ms < (1 << 31):
+                return ms, None
+        return None, literal
 
     def damage_info(self, values: tuple) -> int | None:
         if values == (None, None, None):
@@ -278,8 +322,18 @@ def _encoder_source(compact: CompactTable) -> str:
             lines.append(f"        f{n} = v{n}")
             lines.append(f"        v{n} = None")
             out += [f"v{n}", f"f{n}"]
-        elif slot.kind == "decimal":
-            out.append(f"_micro(r[{p[0]}])")
+        elif slot.kind == "time":
+            lines.append(f"    v{n}, w{n} = enc.time(m, r[{p[0]}])")
+            out += [f"v{n}", f"w{n}"]
+        elif slot.kind in ("decimal", "narrow"):
+            lo, hi = _RANGES[slot.stored[0].storage]
+            lines.append(f"    v{n} = {'_micro(r[%d])' % p[0] if slot.kind == 'decimal' else 'r[%d]' % p[0]}")
+            lines.append(f"    if v{n} is None or {lo} <= v{n} <= {hi}:")
+            lines.append(f"        w{n} = None")
+            lines.append("    else:")
+            lines.append(f"        w{n} = v{n}")
+            lines.append(f"        v{n} = None")
+            out += [f"v{n}", f"w{n}"]
         else:
             out.append(f"r[{p[0]}]")
     lines.append(f"    return ({', '.join(out)},)")
@@ -335,7 +389,14 @@ def view_sql(compact: CompactTable) -> str:
             expr[c] = f"coalesce(e.{_q(c + '__f8')}, cast(e.{_q(c)} as float8))"
         elif slot.kind == "decimal":
             c = slot.logical[0].name
-            expr[c] = f"cast(e.{_q(c)} * 0.000001 as numeric(18, 6))"
+            expr[c] = f"cast(coalesce(e.{_q(slot.stored[1].name)}, e.{_q(c)}) * 0.000001 as numeric(18, 6))"
+        elif slot.kind == "time":
+            c = slot.logical[0].name
+            expr[c] = (f"coalesce(e.{_q(slot.stored[1].name)},"
+                       f" m.{_q(BASE_TIME)} + e.{_q(c)} * interval '1 millisecond')")
+        elif slot.kind == "narrow":
+            c = slot.logical[0].name
+            expr[c] = f"coalesce(e.{_q(slot.stored[1].name)}, e.{_q(c)})"
         else:
             expr[slot.logical[0].name] = f"e.{_q(slot.logical[0].name)}"
     for c in compact.table.load_columns:

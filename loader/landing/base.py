@@ -66,6 +66,13 @@ class LoadRequest:
         return out
 
 
+def _base_times(request: LoadRequest) -> dict[str, str | None]:
+    """Each match's base time for its events' times: its first combat event's."""
+    table = tables.TELEMETRY_MATCHES
+    at, base = table.position("match_id"), table.position(layout.BASE_TIME)
+    return {r[at]: r[base] for r in request.rows.get(table.name, [])}
+
+
 @dataclass
 class Failure:
     kind: str
@@ -112,7 +119,7 @@ class Sink(ABC):
                     continue
                 if table.name in layout.COMPACT:
                     if encoder is None:  # read under the write lock: codes are assigned in commit order
-                        encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS))
+                        encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS), _base_times(request))
                     self._insert(layout.COMPACT[table.name].stored, encoder.encode(layout.COMPACT[table.name], rows), ())
                 elif table.name in layout.KEYED:
                     self._insert(layout.KEYED[table.name], [r + tail + (layout.match_key(r[0]),) for r in rows], ())
