@@ -2,8 +2,9 @@
 
 The raw tables of ``loader.formats.tables`` are what the loader lands and what dbt reads
 (their columns, types and values). The three combat event tables hold almost every raw byte,
-so they are stored compactly, each in ``<table>__rows``, and the raw schema keeps a view
-under the table's own name that gives back exactly its columns, types and values:
+so they (and the characters of LogMatchStart) are stored compactly, each in ``<table>__rows``,
+and the raw schema keeps a view under the table's own name that gives back exactly its
+columns, types and values:
 
 - ``match_id`` -> ``match_key``: a bigint derived from the match id (the first 8 bytes of its
   sha256, so the same match always gets the same key, with no sequence); the view takes the
@@ -150,6 +151,7 @@ class CompactTable:
 
     table: schema.Table
     slots: tuple[_Slot, ...]
+    header: schema.Table  # the match's row of the same load: match id, load id and time
 
     @property
     def name(self) -> str:
@@ -204,23 +206,34 @@ def _plan(table: schema.Table) -> CompactTable:
             slots.append(_Slot("narrow", (Stored(c.name, narrow), Stored(f"{c.name}{suffix}", wide)), (i,), (c,)))
         else:
             slots.append(_Slot("plain", (Stored(c.name, c.storage),), (i,), (c,)))  # type: ignore[arg-type]
-    return CompactTable(table, tuple(slots))
+    return CompactTable(table, tuple(slots), HEADERS[table.name])
 
 
-COMPACT: dict[str, CompactTable] = {t.name: _plan(t) for t in schema.EVENT_TABLES}
-# the match's row carries its key: the views join on it
+# the combat events, the characters of LogMatchStart (their codes come first: the match's
+# dictionary is numbered in LogMatchStart's order, then each new combination) and the
+# participants of a match object; each with the match's row its load writes with it
+HEADERS: dict[str, schema.Table] = {
+    **{t.name: schema.TELEMETRY_MATCHES for t in (schema.MATCH_START_CHARACTERS, *schema.EVENT_TABLES)},
+    schema.MATCH_PARTICIPANTS.name: schema.MATCHES,
+}
+COMPACT: dict[str, CompactTable] = {
+    t.name: _plan(t)
+    for t in (schema.MATCH_START_CHARACTERS, *schema.EVENT_TABLES, schema.MATCH_PARTICIPANTS)
+}
+# the match's rows carry its key: the views join on it
 KEYED: dict[str, StoredTable] = {
-    schema.TELEMETRY_MATCHES.name: StoredTable(
-        schema.TELEMETRY_MATCHES.name,
-        tuple(Stored(c.name, c.storage) for c in schema.TELEMETRY_MATCHES.columns) + (Stored(MATCH_KEY, col.STORE_INT8),),
-        primary_key=schema.TELEMETRY_MATCHES.primary_key,
+    t.name: StoredTable(
+        t.name,
+        tuple(Stored(c.name, c.storage) for c in t.columns) + (Stored(MATCH_KEY, col.STORE_INT8),),  # type: ignore[arg-type]
+        primary_key=t.primary_key,
         indexes=((MATCH_KEY,),),
     )
+    for t in (schema.TELEMETRY_MATCHES, schema.MATCHES)
 }
 # the dictionaries: per match (replaced with the match's telemetry) and shared
 PER_MATCH: dict[str, tuple[StoredTable, ...]] = {"telemetry": (CHARACTERS,)}
 SHARED: tuple[StoredTable, ...] = (DAMAGE_INFOS,)
-UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {schema.TELEMETRY_MATCHES.name: (MATCH_KEY,)}
+UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {name: (MATCH_KEY,) for name in KEYED}
 
 # -- encoding ------------------------------------------------------------------------------
 
@@ -406,7 +419,7 @@ def view_sql(compact: CompactTable) -> str:
     select = ",\n    ".join(items)
     return (
         f"select\n    {select}\nfrom {{schema}}.{_q(compact.stored.name)} as e\n"
-        f"inner join {{schema}}.{_q(schema.TELEMETRY_MATCHES.name)} as m on m.{_q(MATCH_KEY)} = e.{_q(MATCH_KEY)}\n"
+        f"inner join {{schema}}.{_q(compact.header.name)} as m on m.{_q(MATCH_KEY)} = e.{_q(MATCH_KEY)}\n"
         + "\n".join(joins)
         + "\n"
     )

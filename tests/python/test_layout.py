@@ -34,14 +34,22 @@ def _odd_values(events: list[dict]) -> list[dict]:
     return out
 
 
+COMPACT = [c.table for c in layout.COMPACT.values()]
+TELEMETRY = [t for t in COMPACT if t in schema.TELEMETRY_TABLES]
+
+
+def _order(table: schema.Table) -> str:
+    return table.row_columns[1].name  # event_index, character_index
+
+
 def _landed(target, table: schema.Table) -> list[tuple]:
     names = ", ".join(f'"{c.name}"' for c in table.row_columns if c.type != "timestamptz")
-    return target.query(f'select {names} from "{target.raw_schema}".{table.name} order by event_index')
+    return target.query(f'select {names} from "{target.raw_schema}".{table.name} order by {_order(table)}')
 
 
 def _expected(rows: list[tuple], table: schema.Table) -> list[tuple]:
     out = []
-    for row in sorted(rows, key=lambda r: r[table.position("event_index")]):
+    for row in sorted(rows, key=lambda r: r[table.position(_order(table))]):
         values = []
         for c, v in zip(table.row_columns, row):
             if c.type == "timestamptz":
@@ -57,13 +65,31 @@ def test_the_views_give_back_every_value_exactly(any_target, tmp_path: Path) -> 
     write_telemetry(events, path)
     any_target.pewstats("load", "telemetry", str(path), check=True)
     built = parse_telemetry(path).rows
-    for table in schema.EVENT_TABLES:
+    assert {t.name for t in TELEMETRY} == {t.name for t in schema.EVENT_TABLES} | {"log_match_start_characters"}
+    for table in TELEMETRY:
         got = _landed(any_target, table)
         assert got == _expected(built[table.name], table), table.name
     # the same load's id and time on every event of the match
     (load,) = any_target.query(f'select load_id, loaded_at from "{any_target.raw_schema}".telemetry_matches')
-    for table in schema.EVENT_TABLES:
+    for table in TELEMETRY:
         assert any_target.query(f'select distinct load_id, loaded_at from "{any_target.raw_schema}".{table.name}') == [load]
+
+
+def test_the_participants_view_gives_back_every_value(any_target, small_season, tmp_path: Path) -> None:
+    from loader.formats.matches import parse_match_file
+
+    doc = json.loads(small_season[0].match_path.read_text())
+    stats = [i["attributes"]["stats"] for i in doc["included"] if i.get("type") == "participant"]
+    stats[0]["damageDealt"], stats[1]["damageDealt"] = 123456.25, 0.1  # past an integer's millionths; a double
+    stats[2]["kills"] = 40000  # past a smallint
+    path = tmp_path / "match.json"
+    path.write_text(json.dumps(doc))
+    any_target.pewstats("load", "matches", str(path), check=True)
+    table = schema.MATCH_PARTICIPANTS
+    built = _expected(parse_match_file(path).rows[table.name], table)
+    assert sorted(_landed(any_target, table), key=repr) == sorted(built, key=repr)
+    (load,) = any_target.query(f'select load_id, loaded_at from "{any_target.raw_schema}".matches')
+    assert any_target.query(f'select distinct load_id, loaded_at from "{any_target.raw_schema}".{table.name}') == [load]
 
 
 def test_a_reloaded_match_replaces_its_characters_and_keeps_the_shared_codes(any_target, small_season, tmp_path: Path) -> None:
@@ -83,7 +109,7 @@ def test_a_reloaded_match_replaces_its_characters_and_keeps_the_shared_codes(any
     key = layout.match_key(first.match_id)
     characters = any_target.query(f'select name, teamid, accountid from "{raw}".telemetry_characters where match_key = {key}')
     wanted = set()
-    for table in schema.EVENT_TABLES:
+    for table in TELEMETRY:
         for prefix, positions in layout._groups(table, layout.CHARACTER_FIELDS).items():
             for row in parse_telemetry(path).rows[table.name]:
                 values = tuple(row[p] for p in positions)
