@@ -238,6 +238,11 @@ UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {name: (MATCH_KEY,) for name in KEY
 # -- encoding ------------------------------------------------------------------------------
 
 
+def _ms_of_day(literal: str) -> int:
+    """``'YYYY-MM-DD HH:MM:SS.ffffff+00'`` (the converter's literal) -> milliseconds since midnight."""
+    return ((int(literal[11:13]) * 60 + int(literal[14:16])) * 60 + int(literal[17:19])) * 1000 + int(literal[20:23])
+
+
 def _micro(text: str | None) -> int | None:
     """``'12.345600'`` (the converter's decimal literal, 6 places) -> 12345600."""
     if text is None:
@@ -253,8 +258,9 @@ class Encoder:
     info codes (``known``: the dictionary as stored; new entries get the next codes)."""
 
     def __init__(self, known: Iterable[tuple], bases: dict[str, str | None] | None = None) -> None:
-        self.bases: dict[str, datetime | None] = {
-            m: None if b is None else datetime.fromisoformat(b[:26]) for m, b in (bases or {}).items()
+        # match -> (its base time, the base's day as written, the base's milliseconds in that day)
+        self.bases: dict[str, tuple[datetime, str, int]] = {
+            m: (datetime.fromisoformat(b[:26]), b[:10], _ms_of_day(b)) for m, b in (bases or {}).items() if b
         }
         self.infos: dict[tuple, int] = {tuple(r[1:]): int(r[0]) for r in known}
         self.next_info = max(self.infos.values(), default=0) + 1
@@ -289,9 +295,12 @@ class Encoder:
         if literal is None:
             return None, None
         base = self.bases.get(match_id)
-        if base is not None and literal.endswith("000+00"):
-            delta = datetime.fromisoformat(literal[:26]) - base
-            ms = (delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds) // 1000
+        if base is not None and literal.endswith("000+00") and len(literal) == 29:
+            if literal[:10] == base[1]:  # the same day (the usual case): no date arithmetic
+                ms = _ms_of_day(literal) - base[2]
+            else:
+                delta = datetime.fromisoformat(literal[:26]) - base[0]
+                ms = (delta.days * 86_400_000_000 + delta.seconds * 1_000_000 + delta.microseconds) // 1000
             if -(1 << 31) <= ms < (1 << 31):
                 return ms, None
         return None, literal

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +19,9 @@ MATCH_ID = "5e7d1c2a-0000-4000-8000-00000000c013"
 
 
 def _odd_values(events: list[dict]) -> list[dict]:
-    """Values a float4 or a dictionary would lose if the layout were not exact: doubles that
-    are no float32, a huge damage, a damage info with only a causer, an unseen weapon."""
+    """Values a narrow column or a dictionary would lose if the layout were not exact: doubles
+    that are no float32, a huge damage, times that are no whole millisecond or far from the
+    match's base, a damage info with only a causer, an unseen weapon."""
     rng = random.Random(5)
     out = json.loads(json.dumps(events))
     damage = [e for e in out if e["_T"] == "LogPlayerTakeDamage" and e.get("attacker")]
@@ -28,6 +30,8 @@ def _odd_values(events: list[dict]) -> list[dict]:
         e["victim"]["location"]["x"] = rng.uniform(0, 800000)
         e["damage"] = rng.choice([0.1, 123456.123456, -1.5, 1e-7])
         e["common"]["isGame"] = 0.1
+    damage[2]["_D"] = damage[2]["_D"][:19] + ".123456Z"  # not a whole millisecond
+    damage[3]["_D"] = "2031-01-01T00:00:00.000Z"  # beyond an integer's milliseconds of the base
     damage[0]["damageTypeCategory"] = None
     damage[0]["damageReason"] = None
     damage[1]["damageCauserName"] = "WeapNeverSeenBefore_C"
@@ -43,7 +47,7 @@ def _order(table: schema.Table) -> str:
 
 
 def _landed(target, table: schema.Table) -> list[tuple]:
-    names = ", ".join(f'"{c.name}"' for c in table.row_columns if c.type != "timestamptz")
+    names = ", ".join(f'"{c.name}"' for c in table.row_columns)
     return target.query(f'select {names} from "{target.raw_schema}".{table.name} order by {_order(table)}')
 
 
@@ -52,8 +56,8 @@ def _expected(rows: list[tuple], table: schema.Table) -> list[tuple]:
     for row in sorted(rows, key=lambda r: r[table.position(_order(table))]):
         values = []
         for c, v in zip(table.row_columns, row):
-            if c.type == "timestamptz":
-                continue
+            if v is not None and c.type == "timestamptz":  # the converter's literal, UTC
+                v = datetime.fromisoformat(v[:26]).replace(tzinfo=timezone.utc)
             values.append(Decimal(v) if c.type == "decimal" and v is not None else v)
         out.append(tuple(values))
     return out
