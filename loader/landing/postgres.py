@@ -42,6 +42,9 @@ _ALIGNMENT_RANK = {
 }
 
 
+_REFUSE_CHANGE = "refuse_change_of_view"  # the raw views' trigger function
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -92,6 +95,14 @@ class PostgresSink(Sink):
             )
         return stmts
 
+    def _refuse_change_ddl(self) -> sql.Composable:
+        return sql.SQL(
+            "create or replace function {}.{}() returns trigger language plpgsql as $$ begin"
+            " raise exception '%.% is a view over the compact table %__rows (loader/formats/layout.py):"
+            " the loader replaces its rows by match', tg_table_schema, tg_table_name, tg_table_name;"
+            " end $$"
+        ).format(sql.Identifier(self.raw_schema), sql.Identifier(_REFUSE_CHANGE))
+
     def _view_ddl(self, compact: layout.CompactTable) -> sql.Composable:
         # the view's text comes from the static table definition; the schema is an Identifier
         return sql.SQL("create or replace view {} as\n" + layout.view_sql(compact)).format(
@@ -138,8 +149,18 @@ class PostgresSink(Sink):
             for table in stored:
                 for stmt in self._ddl(table):
                     cur.execute(stmt)
+            cur.execute(self._refuse_change_ddl())
             for compact in layout.COMPACT.values():
                 cur.execute(self._view_ddl(compact))
+                # a view of joins cannot be changed; with this trigger a role without the
+                # privilege is told "permission denied" (checked first), any other role why
+                cur.execute(
+                    sql.SQL(
+                        "create or replace trigger {} instead of insert or update or delete on {}"
+                        " for each row execute function {}.{}()"
+                    ).format(sql.Identifier(f"{compact.name}__read_only"), self._table(compact.name),
+                             sql.Identifier(self.raw_schema), sql.Identifier(_REFUSE_CHANGE))
+                )
 
     # -- the primitives of Sink.write ------------------------------------------------
 
