@@ -5,6 +5,7 @@ nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between
     python bench/bench_pipeline.py loader   [--matches 20] [--scale 1.0]
     python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
+    python bench/bench_pipeline.py bytes    [--matches 40] [--scale 0.3]
     python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
                                                [--generated 1000] [--full-refresh]
                                                [--population grows,fixed]
@@ -156,12 +157,8 @@ def bench_e2e(args: argparse.Namespace) -> None:
         t_meta, m_meta = timed(PEWSTATS + ["load", "matches", *mats], env)
         t_build, m_build = timed(PEWSTATS + ["dbt", "build"], env)
         t_full, m_full = timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env)
-        (events, dmg_bytes, all_raw), = db_query(
-            db,
-            "select (select count(*) from raw.log_player_take_damage), pg_total_relation_size('raw.log_player_take_damage'),"
-            " (select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-            "  where n.nspname = 'raw' and c.relkind = 'r')",
-        )
+        events, sizes = raw_bytes(db)
+        dmg_bytes, all_raw = sizes.get(DAMAGE_TABLE, 0), sum(sizes.values())
     n = len(tele)
     total = t_load + t_meta + t_build
     print(f"\nend to end: {n} matches (scale {args.scale}), PostgreSQL, {os.cpu_count()} cores")
@@ -171,51 +168,109 @@ def bench_e2e(args: argparse.Namespace) -> None:
     print(f"  end to end      {total:8.1f} s  {n / total:7.2f} matches/s  "
           f"(existing system: aggregation 0.08-0.17 matches/s, fight backfill 0.8 matches/s on 4 workers)")
     print(f"  full refresh    {t_full:8.1f} s  peak {m_full} MiB")
-    print(f"  damage events   {events}, {float(dmg_bytes) / max(int(events), 1):.0f} bytes each with indexes (existing: ~280)")
-    print(f"  raw schema      {float(all_raw) / 1e6:.1f} MB")
+    print(f"  damage events   {events}, {dmg_bytes / max(events, 1):.0f} bytes each in their table with its index"
+          f" (existing: ~280), {all_raw / max(events, 1):.0f} for the whole raw schema")
+    print(f"  raw schema      {all_raw / 1e6:.1f} MB")
 
 
-ACCOUNT_COLUMNS = ("attacker__accountid", "victim__accountid", "dbnomaker__accountid", "finisher__accountid",
-                   "killer__accountid", "character__accountid", "account_id", "playerid")
+DAMAGE_TABLE = "log_player_take_damage__rows"  # the stored table behind raw.log_player_take_damage
+RAW_RELATIONS = (
+    "select c.relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+    " where n.nspname = 'raw' and c.relkind in ('r', 'm') order by 2 desc"
+)
+
+
+def raw_bytes(db: str) -> tuple[int, dict[str, int]]:
+    """Damage events and the bytes of every raw table (with its indexes and TOAST) in ``db``."""
+    (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
+    return int(events), {name: int(size) for name, size in db_query(db, RAW_RELATIONS)}
+
+
+def bench_bytes(args: argparse.Namespace) -> None:
+    """Disk bytes per damage event of the raw layer: every raw relation on PostgreSQL (tables,
+    indexes, dictionaries; after VACUUM so dead space is not counted), and the DuckDB file
+    (after CHECKPOINT). The ratio does not depend on the number of matches."""
+    pairs = season(args.matches, args.scale)
+    tele = [str(t) for t, _ in pairs]
+    mats = [str(m) for _, m in pairs]
+    with fresh_database() as db:
+        env = env_for(db)
+        timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *tele], env)
+        timed(PEWSTATS + ["load", "matches", *mats], env)
+        with psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"),
+                             dbname=db, autocommit=True) as conn:
+            conn.execute("vacuum analyze")
+        events, sizes = raw_bytes(db)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.duckdb"
+        env = dict(os.environ, PEWSTATS_TARGET="duckdb", PEWSTATS_DUCKDB_PATH=str(path), PEWSTATS_RAW_SCHEMA="raw")
+        timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *tele], env)
+        timed(PEWSTATS + ["load", "matches", *mats], env)
+        import duckdb
+
+        with duckdb.connect(str(path)) as con:
+            con.execute("checkpoint")
+        duck_bytes = path.stat().st_size
+    total = sum(sizes.values())
+    print(f"\nraw layer bytes: {len(tele)} matches (scale {args.scale}), {events} damage events")
+    print(f"{'relation (PostgreSQL, with indexes)':44} {'bytes':>12} {'per damage event':>17}")
+    for name, size in sizes.items():
+        print(f"{name:44} {size:12d} {size / events:17.1f}")
+    print(f"{'PostgreSQL: whole raw schema':44} {total:12d} {total / events:17.1f}")
+    print(f"{'DuckDB: database file':44} {duck_bytes:12d} {duck_bytes / events:17.1f}")
+
+
+ACCOUNT_COLUMNS = ("character__accountid", "accountid", "account_id", "playerid")
 
 
 def clone_history(db: str, target: int, population: str) -> int:
     """Grow the raw layer to ``target`` matches by copying the loaded matches under new match
-    ids (``<id>~<k>``; fight ids and ledger keys suffixed alike), in SQL. dbt's cost depends on
-    the rows, not on where they came from, and generating + loading 10,000 matches would take
-    longer than the benchmark itself. Returns the number of matches added.
+    ids (``<id>~<k>``; fight ids and ledger keys suffixed alike), in SQL, table by stored
+    table (the combat events' compact tables get the new match's key, computed here as the
+    loader does). dbt's cost depends on the rows, not on where they came from, and generating
+    + loading 10,000 matches would take longer than the benchmark itself. Returns the number
+    of matches added.
 
     ``population``: ``fixed`` keeps the copies' account ids, so the synthetic season's 360
     accounts play every match of the history (each has thousands of matches, and any new
     match touches players whose whole history must be re-aggregated); ``grows`` suffixes
     them (``account.<hex>~<k>``), so each copy is played by its own 360 accounts, as a real
     site's player base grows with its history."""
-    from loader.formats.tables import ALL_TABLES
+    from loader.formats import layout
 
-    suffixed = {"match_id": "c.new_match_id", "fight_id": "t.fight_id || '~' || c.k",
+    suffixed = {"match_id": "c.new_match_id", "match_key": "c.new_match_key", "fight_id": "t.fight_id || '~' || c.k",
                 "load_id": "t.load_id || '~' || c.k", "file_sha256": "t.file_sha256 || '~' || c.k"}
     if population == "grows":
         suffixed |= {col: f"case when t.{col} like 'account.%' then t.{col} || '~' || c.k else t.{col} end"
                      for col in ACCOUNT_COLUMNS}
+    shared = {t.name for t in layout.SHARED}
     with psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"), dbname=db) as conn:
         (have,), = conn.execute("select count(*) from raw.telemetry_matches").fetchall()
         need = target - have
         if need <= 0:
             return 0
         copies = -(-need // have)
-        conn.execute(
-            "create temp table clone_map as "
-            "select m.match_id, m.match_id || '~' || k as new_match_id, k "
+        clone = conn.execute(
+            "select m.match_id, m.match_key, m.match_id || '~' || k, k "
             "from raw.telemetry_matches as m cross join generate_series(1, %s) as k "
             "order by k, m.match_id limit %s",
             (copies, need),
-        )
-        for table in ALL_TABLES:
+        ).fetchall()
+        conn.execute("create temp table clone_map (match_id text, match_key bigint, new_match_id text,"
+                     " new_match_key bigint, k int)")
+        with conn.cursor() as cur, cur.copy("copy clone_map from stdin") as copy:
+            for match_id, key, new_id, k in clone:
+                copy.write_row((match_id, key, new_id, layout.match_key(new_id), k))
+        for table in layout.stored_tables():
+            if table.name in shared:
+                continue
             cols = table.column_names
+            by = "match_key" if "match_key" in cols and "match_id" not in cols else "match_id"
             exprs = [sql.SQL(suffixed[c]) if c in suffixed else sql.SQL("t.{}").format(sql.Identifier(c)) for c in cols]
             conn.execute(
-                sql.SQL("insert into raw.{t} ({cols}) select {exprs} from raw.{t} as t join clone_map as c using (match_id)").format(
-                    t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)), exprs=sql.SQL(", ").join(exprs)
+                sql.SQL("insert into raw.{t} ({cols}) select {exprs} from raw.{t} as t join clone_map as c using ({by})").format(
+                    t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)),
+                    exprs=sql.SQL(", ").join(exprs), by=sql.Identifier(by)
                 )
             )
         conn.execute("analyze")
@@ -291,6 +346,9 @@ def main() -> None:
     p = sub.add_parser("e2e")
     p.add_argument("--matches", type=int, default=100)
     p.add_argument("--scale", type=float, default=1.0)
+    p = sub.add_parser("bytes")
+    p.add_argument("--matches", type=int, default=40)
+    p.add_argument("--scale", type=float, default=0.3)
     p = sub.add_parser("memory")
     p.add_argument("--big-scale", type=float, default=6.5, help="scale of the large match (6.5: about 200 MB of JSON)")
     p.add_argument("--files", type=int, default=20)
@@ -304,7 +362,7 @@ def main() -> None:
     p.add_argument("--population", default="grows",
                    help="comma list of 'grows' (copied matches get their own accounts) and 'fixed' (copies keep the 360 accounts)")
     args = ap.parse_args()
-    {"loader": bench_loader, "e2e": bench_e2e, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
+    {"loader": bench_loader, "e2e": bench_e2e, "bytes": bench_bytes, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -96,7 +96,27 @@
         {{ exceptions.raise_compiler_error(
             model.name ~ ": is_rebuilt() needs the model's pewstats.rebuild_by(...) (macros/rebuild.sql)") }}
     {%- else -%}
-        {{ key_expression }} in ({{ pewstats.rebuild_keys(pewstats.rebuild_config(), pewstats.watermark_value()) }})
+        {{ adapter.dispatch('rebuilt_filter', 'pewstats')(key_expression, pewstats.rebuild_config()) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__rebuilt_filter(key_expression, rebuild) -%}
+    {{ key_expression }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }})
+{%- endmacro %}
+
+{#- PostgreSQL, per-match models: the changed matches as an array, `= any(array(...))`. That
+    is a condition on the rows, which PostgreSQL pushes into every branch of a UNION ALL and
+    through the joins of the raw combat event views (compact tables decoded by joins to their
+    dictionaries: loader/formats/layout.py) down to the `match_key` index. An `in (select ...)`
+    is a semi-join instead, which cannot reach into a branch that is a join: measured on 3,000
+    matches, the damage of one new match read by `int_combat_events` took 5 s (every row
+    scanned) with `in`, 19 ms (read by index) with the array. Players keep the semi-join: a
+    rebuild can touch thousands of them, and an array that long is searched row by row. -#}
+{% macro postgres__rebuilt_filter(key_expression, rebuild) -%}
+    {%- if rebuild.key == 'match_id' -%}
+        {{ key_expression }} = any(array({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }}))
+    {%- else -%}
+        {{ pewstats.default__rebuilt_filter(key_expression, rebuild) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -18,7 +18,7 @@ import duckdb
 import orjson
 
 from loader.errors import BadInputError, InfrastructureError, display_path
-from loader.formats import columns
+from loader.formats import columns, layout
 from loader.formats import tables as schema
 from loader.landing.base import LOADED, SUPERSEDED, Sink
 
@@ -27,6 +27,8 @@ DUCK_TYPES = {
     columns.STORE_TEXT: "varchar",
     columns.STORE_INT4: "integer",
     columns.STORE_INT8: "bigint",
+    columns.STORE_INT2: "smallint",
+    columns.STORE_FLOAT4: "float",
     columns.STORE_FLOAT8: "double",
     columns.STORE_DECIMAL_18_6: "decimal(18, 6)",
     columns.STORE_BOOL: "boolean",
@@ -75,12 +77,27 @@ class DuckDBSink(Sink):
 
     def _ensure_schema(self) -> None:
         self.conn.execute(f"create schema if not exists {quote_ident(self.raw_schema)}")
-        for table in schema.ALL_TABLES:
+        old = sorted(
+            r[0] for r in self.conn.execute(
+                "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE'",
+                [self.raw_schema],
+            ).fetchall() if r[0] in layout.COMPACT
+        )
+        if old:
+            raise InfrastructureError(
+                f"DuckDB schema {self.raw_schema!r} in {self.path} has the raw tables of an older layout "
+                f"({', '.join(old)} are tables, not views over the compact tables): use a new database file, "
+                "or delete this one and load the files again"
+            )
+        for table in layout.stored_tables():
             cols = ", ".join(f"{quote_ident(c.name)} {DUCK_TYPES[c.storage]}" for c in table.columns)
             # No primary key constraint in DuckDB: its over-eager unique checks make a
             # delete followed by an insert of the same key in one transaction fail.
             # The loader replaces by match inside one transaction, which keeps keys unique.
             self.conn.execute(f"create table if not exists {self._table(table.name)} ({cols})")
+        for compact in layout.COMPACT.values():
+            body = layout.view_sql(compact).replace("{schema}", quote_ident(self.raw_schema))
+            self.conn.execute(f"create or replace view {self._table(compact.name)} as\n{body}")
 
     # -- the primitives of Sink.write ------------------------------------------------
 
@@ -144,11 +161,16 @@ class DuckDBSink(Sink):
     def _stamp(self, moment: datetime) -> str:
         return moment.isoformat()  # rows reach DuckDB as JSON
 
-    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
-        placeholders = ", ".join("?" for _ in match_ids)
-        self.conn.execute(f"delete from {self._table(table.name)} where match_id in ({placeholders})", match_ids)
+    def _delete_in(self, table: str, column: str, values: list) -> None:
+        placeholders = ", ".join("?" for _ in values)
+        self.conn.execute(f"delete from {self._table(table)} where {quote_ident(column)} in ({placeholders})", values)
 
-    def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
+    def _select_all(self, table: layout.StoredTable) -> list[tuple]:
+        return self.conn.execute(
+            f"select {', '.join(map(quote_ident, table.column_names))} from {self._table(table.name)}"
+        ).fetchall()
+
+    def _insert(self, table: schema.Table | layout.StoredTable, rows: list[tuple], tail: tuple) -> None:
         names = table.column_names
         fd, tmp = tempfile.mkstemp(suffix=".ndjson", prefix="pewstats-")
         try:

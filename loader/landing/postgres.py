@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from loader.errors import BadInputError, InfrastructureError, display_path
-from loader.formats import columns
+from loader.formats import columns, layout
 from loader.formats import tables as schema
 from loader.config import DEFAULT_LOCK_TIMEOUT
 from loader.landing.base import LOADED, SUPERSEDED, Sink
@@ -26,6 +26,8 @@ PG_TYPES = {
     columns.STORE_TEXT: "text",
     columns.STORE_INT4: "integer",
     columns.STORE_INT8: "bigint",
+    columns.STORE_INT2: "smallint",
+    columns.STORE_FLOAT4: "real",
     columns.STORE_FLOAT8: "double precision",
     columns.STORE_DECIMAL_18_6: "numeric(18, 6)",
     columns.STORE_BOOL: "boolean",
@@ -36,8 +38,12 @@ PG_TYPES = {
 # physical order of a table's columns: 8-byte, 4-byte, 1-byte, then variable-width
 _ALIGNMENT_RANK = {
     columns.STORE_TIMESTAMPTZ: 0, columns.STORE_FLOAT8: 0, columns.STORE_INT8: 0, columns.STORE_INT4: 1,
-    columns.STORE_BOOL: 2, columns.STORE_DECIMAL_18_6: 3, columns.STORE_TEXT: 3, columns.STORE_JSON_TEXT: 3,
+    columns.STORE_FLOAT4: 1, columns.STORE_INT2: 2, columns.STORE_BOOL: 3, columns.STORE_DECIMAL_18_6: 4,
+    columns.STORE_TEXT: 4, columns.STORE_JSON_TEXT: 4,
 }
+
+
+_REFUSE_CHANGE = "refuse_change_of_view"  # the raw views' trigger function
 
 
 def _first_line(exc: BaseException) -> str:
@@ -80,9 +86,9 @@ class PostgresSink(Sink):
 
     # -- schema ----------------------------------------------------------------------
 
-    def _ddl(self, table: schema.Table) -> list[sql.Composable]:
-        # physical order: 8-byte, 4-byte, 1-byte, then variable-width columns, so that no
-        # alignment padding is stored (COPY names its columns, so the order is free)
+    def _ddl(self, table: layout.StoredTable) -> list[sql.Composable]:
+        # physical order: 8-byte, 4-byte, 2-byte, 1-byte, then variable-width columns, so that
+        # no alignment padding is stored (COPY names its columns, so the order is free)
         physical = sorted(table.columns, key=lambda col: _ALIGNMENT_RANK[col.storage])
         parts = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(PG_TYPES[c.storage])) for c in physical]
         if table.primary_key:
@@ -90,16 +96,32 @@ class PostgresSink(Sink):
         stmts: list[sql.Composable] = [
             sql.SQL("create table if not exists {} ({})").format(self._table(table.name), sql.SQL(", ").join(parts))
         ]
+        unique = layout.UNIQUE_INDEXES.get(table.name)
         for index_cols in table.indexes:
             index_name = f"{table.name}__{'_'.join(index_cols)}__idx"
             stmts.append(
-                sql.SQL("create index if not exists {} on {} ({})").format(
+                sql.SQL("create {}index if not exists {} on {} ({})").format(
+                    sql.SQL("unique " if index_cols == unique else ""),
                     sql.Identifier(index_name),
                     self._table(table.name),
                     sql.SQL(", ").join(map(sql.Identifier, index_cols)),
                 )
             )
         return stmts
+
+    def _refuse_change_ddl(self) -> sql.Composable:
+        return sql.SQL(
+            "create or replace function {}.{}() returns trigger language plpgsql as $$ begin"
+            " raise exception '%.% is a view over the compact table %__rows (loader/formats/layout.py):"
+            " the loader replaces its rows by match', tg_table_schema, tg_table_name, tg_table_name;"
+            " end $$"
+        ).format(sql.Identifier(self.raw_schema), sql.Identifier(_REFUSE_CHANGE))
+
+    def _view_ddl(self, compact: layout.CompactTable) -> sql.Composable:
+        # the view's text comes from the static table definition; the schema is an Identifier
+        return sql.SQL("create or replace view {} as\n" + layout.view_sql(compact)).format(
+            self._table(compact.name), schema=sql.Identifier(self.raw_schema)
+        )
 
     def ensure_schema(self) -> None:
         try:
@@ -115,15 +137,23 @@ class PostgresSink(Sink):
                 f"cannot prepare schema {self.raw_schema!r} in PostgreSQL: {_first_line(exc)}"
             ) from exc
 
-    def _existing_tables(self, cur: psycopg.Cursor) -> set[str]:
-        cur.execute("select tablename from pg_tables where schemaname = %s", (self.raw_schema,))
-        return {r[0] for r in cur.fetchall()}
+    def _existing(self, cur: psycopg.Cursor) -> dict[str, str]:
+        """The raw schema's tables and views: name -> relkind."""
+        cur.execute(
+            "select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = %s and c.relkind in ('r', 'p', 'v')",
+            (self.raw_schema,),
+        )
+        return {r[0]: r[1] for r in cur.fetchall()}
 
     def _ensure_schema(self) -> None:
-        wanted = {t.name for t in schema.ALL_TABLES} | set(LOCK_TABLES)
+        stored = layout.stored_tables()
+        wanted = {t.name: "r" for t in stored} | {name: "v" for name in layout.COMPACT}
+        wanted |= {name: "r" for name in LOCK_TABLES}
         with self.conn.transaction(), self.conn.cursor() as cur:
             # nothing to do (the usual case): take no lock, run no DDL
-            if wanted <= self._existing_tables(cur):
+            existing = self._existing(cur)
+            if all(existing.get(name, "").replace("p", "r") == kind for name, kind in wanted.items()):
                 return
         with self.conn.transaction(), self.conn.cursor() as cur:
             if self.owner_role:  # the DDL's objects belong to the owner (until the commit)
@@ -131,12 +161,31 @@ class PostgresSink(Sink):
             cur.execute("select 1 from pg_namespace where nspname = %s", (self.raw_schema,))
             if cur.fetchone() is None:
                 cur.execute(sql.SQL("create schema {}").format(sql.Identifier(self.raw_schema)))
+            old = sorted(name for name in layout.COMPACT if self._existing(cur).get(name) in ("r", "p"))
+            if old:
+                raise InfrastructureError(
+                    f"schema {self.raw_schema!r} has the raw tables of an older layout ({', '.join(old)} are tables, "
+                    "not views over the compact tables): load into a new schema (PEWSTATS_RAW_SCHEMA), "
+                    "or drop this one and load the files again"
+                )
             for name in LOCK_TABLES:  # empty tables: their table locks are the pipeline's locks
                 cur.execute(sql.SQL("create table if not exists {} ()").format(self._table(name)))
             self._lock_writes()
-            for table in schema.ALL_TABLES:
+            for table in stored:
                 for stmt in self._ddl(table):
                     cur.execute(stmt)
+            cur.execute(self._refuse_change_ddl())
+            for compact in layout.COMPACT.values():
+                cur.execute(self._view_ddl(compact))
+                # a view of joins cannot be changed; with this trigger a role without the
+                # privilege is told "permission denied" (checked first), any other role why
+                cur.execute(
+                    sql.SQL(
+                        "create or replace trigger {} instead of insert or update or delete on {}"
+                        " for each row execute function {}.{}()"
+                    ).format(sql.Identifier(f"{compact.name}__read_only"), self._table(compact.name),
+                             sql.Identifier(self.raw_schema), sql.Identifier(_REFUSE_CHANGE))
+                )
 
     # -- the primitives of Sink.write ------------------------------------------------
 
@@ -193,12 +242,19 @@ class PostgresSink(Sink):
         (loaded_at,) = cur.fetchone()  # type: ignore[misc]
         return loaded_at
 
-    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
+    def _delete_in(self, table: str, column: str, values: list) -> None:
         self.conn.execute(
-            sql.SQL("delete from {} where match_id = any(%s)").format(self._table(table.name)), (match_ids,)
+            sql.SQL("delete from {} where {} = any(%s)").format(self._table(table), sql.Identifier(column)), (values,)
         )
 
-    def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
+    def _select_all(self, table: layout.StoredTable) -> list[tuple]:
+        return self.conn.execute(
+            sql.SQL("select {} from {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, table.column_names)), self._table(table.name)
+            )
+        ).fetchall()
+
+    def _insert(self, table: schema.Table | layout.StoredTable, rows: list[tuple], tail: tuple) -> None:
         copy_sql = sql.SQL("copy {} ({}) from stdin").format(
             self._table(table.name), sql.SQL(", ").join(map(sql.Identifier, table.column_names))
         )
