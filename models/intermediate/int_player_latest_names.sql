@@ -1,12 +1,5 @@
 {{ pewstats.rebuild_by(key='account_id', versions='int_player_matches', version_column='changed_at') }}
-{{
-    config(
-        indexes=[
-            {'columns': ['account_id']},
-            {'columns': ['changed_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes('account_id', 'changed_at')) }}
 
 {#- The name each account used in its most recent match (latest start, then match id).
     Rebuilt per player, like the player marts: a build reads only the spine rows of the

@@ -1,13 +1,5 @@
 {{ pewstats.rebuild_by(key='match_id', versions='stg_telemetry__matches', version_column='loaded_at') }}
-{{
-    config(
-        indexes=[
-            {'columns': ['match_id']},
-            {'columns': ['account_id']},
-            {'columns': ['loaded_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes('match_id', 'account_id', 'loaded_at')) }}
 
 {%- set close_below = var('kill_range_m')['close_below'] -%}
 {%- set long_from = var('kill_range_m')['long_from'] -%}

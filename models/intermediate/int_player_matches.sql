@@ -6,15 +6,7 @@
         watermark_column='changed_at',
     )
 }}
-{{
-    config(
-        indexes=[
-            {'columns': ['match_id']},
-            {'columns': ['account_id']},
-            {'columns': ['changed_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes('match_id', 'account_id', 'changed_at')) }}
 
 {#- The player x match spine. Every player seen in a match (telemetry or fights), rebuilt
     whenever any source of the match changes. When a new version of a match no longer has

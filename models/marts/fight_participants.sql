@@ -2,16 +2,14 @@
 {{
     config(
         contract={'enforced': target.type == 'postgres'},
-        indexes=[
-            {'columns': ['match_id']},
-            {'columns': ['account_id']},
-            {'columns': ['loaded_at']},
-        ] if target.type == 'postgres' else [],
+        indexes=pewstats.postgres_indexes('match_id', 'account_id', 'loaded_at'),
     )
 }}
 
 -- depends_on: {{ ref('fights') }}
 
+-- Beside fights.sql and fight_teams.sql the same shape (a per-match rebuild of one staging
+-- table, its columns listed): each fight mart states its own columns and contract.
 with final as (
 
     select

@@ -2,13 +2,12 @@
 {{
     config(
         contract={'enforced': target.type == 'postgres'},
-        indexes=[
-            {'columns': ['match_id']},
-            {'columns': ['loaded_at']},
-        ] if target.type == 'postgres' else [],
+        indexes=pewstats.postgres_indexes('match_id', 'loaded_at'),
     )
 }}
 
+-- Beside fights.sql and fight_teams.sql the same shape (a per-match rebuild of one staging
+-- table, its columns listed): each fight mart states its own columns and contract.
 with final as (
 
     select

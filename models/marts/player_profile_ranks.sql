@@ -1,9 +1,7 @@
 {{
     config(
         materialized='table',
-        indexes=[
-            {'columns': ['account_id']},
-        ] if target.type == 'postgres' else [],
+        indexes=pewstats.postgres_indexes('account_id'),
     )
 }}
 

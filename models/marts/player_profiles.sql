@@ -6,14 +6,7 @@
         watermark_column='stats_updated_at',
     )
 }}
-{{
-    config(
-        indexes=[
-            {'columns': ['account_id']},
-            {'columns': ['stats_updated_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes('account_id', 'stats_updated_at')) }}
 
 {#- The player profile: one row per player and match type (each bucket and `all`), summed
     from the daily marts of the players to rebuild. The radar's percentile ranks depend on
@@ -98,6 +91,9 @@ category_totals as (
 
 ),
 
+-- The same shape as the other player marts' final CTE (names and weapons joined, the columns
+-- listed): a mart states its own grain and columns, as marts here do; what it computes comes
+-- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

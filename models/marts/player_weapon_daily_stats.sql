@@ -6,14 +6,7 @@
         watermark_column='stats_updated_at',
     )
 }}
-{{
-    config(
-        indexes=[
-            {'columns': ['account_id', 'match_day']},
-            {'columns': ['stats_updated_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
 
 {#- player_weapon_stats per UTC day, match-type bucket, map and game mode: the page's weapon
     breakdown of any window is one range of the (account_id, match_day) index. The same
@@ -92,6 +85,9 @@ aggregated as (
 
 ),
 
+-- The same shape as the other player marts' final CTE (names and weapons joined, the columns
+-- listed): a mart states its own grain and columns, as marts here do; what it computes comes
+-- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

@@ -6,15 +6,7 @@
         watermark_column='stats_updated_at',
     )
 }}
-{{
-    config(
-        indexes=[
-            {'columns': ['account_id']},
-            {'columns': ['player_name']},
-            {'columns': ['stats_updated_at']},
-        ] if target.type == 'postgres' else [],
-    )
-}}
+{{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
 {#- The measures, in the mart's column order: where each comes from (`source`: a per-match
     model below, `column` when its name there differs), how it rolls up over matches, and
@@ -95,6 +87,9 @@ aggregated as (
 
 ),
 
+-- The same shape as the other player marts' final CTE (names and weapons joined, the columns
+-- listed): a mart states its own grain and columns, as marts here do; what it computes comes
+-- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select
