@@ -30,6 +30,7 @@ SAMPLE_ARGS: dict[str, dict[str, Any]] = {
         "model": "fights", "column_name": "fight_id", "to": "fight_teams", "field": "fight_id",
         "child_column": "team_id", "min_count": 2,
     },
+    "holds_for_every_row": {"model": "player_profiles", "condition": "kills >= 0", "column_name": None},
     "matches_parent_column": {
         "model": "fight_participants", "column_name": "match_id", "to": "fights", "key": "fight_id",
         "parent_column": "match_id",

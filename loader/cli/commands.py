@@ -16,8 +16,7 @@ from loader.config import DEFAULT_LOCK_TIMEOUT, ReadLimits, Settings
 from loader.errors import InfrastructureError, PewstatsError, one_line
 from loader.landing.locks import RunLocked
 
-PG_ENV = ("PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; spark lands a Parquet lake "
-          "(PEWSTATS_LAKE_PATH, default $PEWSTATS_SPARK_DIR/lake).")
+PG_ENV = "PostgreSQL reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
 
 
 def target_option(help_text: str):  # type: ignore[no-untyped-def]
@@ -58,14 +57,19 @@ lock_timeout_option = click.option(
 
 def target_options(command):  # type: ignore[no-untyped-def]
     """--target, --raw-schema, --duckdb-path, --lock-timeout: where every loader command works."""
-    target = target_option(f"Database to land in (env PEWSTATS_TARGET). {PG_ENV}")
+    target = target_option(
+        f"Database to land in (env PEWSTATS_TARGET). {PG_ENV} spark: a Parquet lake "
+        "(PEWSTATS_LAKE_PATH, default $PEWSTATS_SPARK_DIR/lake)."
+    )
     raw = raw_schema_option("Schema of the landing tables (env PEWSTATS_RAW_SCHEMA).")
     return target(raw(duckdb_option(lock_timeout_option(command))))
 
 
 def dbt_target_options(command):  # type: ignore[no-untyped-def]
     """The same options, as `pewstats dbt` reads them: where dbt builds and reads."""
-    target = target_option(f"dbt target (profile output) to build on (env PEWSTATS_TARGET). {PG_ENV}")
+    target = target_option(
+        f"dbt target (profile output) to build on (env PEWSTATS_TARGET). {PG_ENV} spark: Spark in session mode."
+    )
     raw = raw_schema_option("Schema of the raw tables dbt's sources read (env PEWSTATS_RAW_SCHEMA).")
     return target(raw(duckdb_option(lock_timeout_option(command))))
 

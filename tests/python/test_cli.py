@@ -88,7 +88,7 @@ def test_version(tmp_path: Path) -> None:
 def test_dbt_target_help_and_jobs_zero_say_what_they_mean(tmp_path: Path) -> None:
     env = clean_env(tmp_path)
     dbt_help = pewstats("dbt", "--help", cwd=tmp_path, env=env).stdout
-    target_help = " ".join(dbt_help.split("--target [duckdb|postgres]", 1)[1].split("--raw-schema", 1)[0].split())
+    target_help = " ".join(dbt_help.split("--target [duckdb|postgres|spark]", 1)[1].split("--raw-schema", 1)[0].split())
     assert "dbt target" in target_help and "land" not in target_help
     for command in (["load", "telemetry"], ["run"]):
         text = " ".join(pewstats(*command, "--help", cwd=tmp_path, env=env).stdout.split())
