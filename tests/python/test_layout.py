@@ -28,7 +28,7 @@ def _odd_values(events: list[dict]) -> list[dict]:
     for e in rng.sample(damage, 20):
         e["attacker"]["health"] = rng.uniform(0, 100)  # a double, not a float32
         e["victim"]["location"]["x"] = rng.uniform(0, 800000)
-        e["damage"] = rng.choice([0.1, 123456.123456, -1.5, 1e-7])
+        e["damage"] = rng.choice([0.1, 9999.123456, -1.5, 1e-7])  # 9999.12: past an integer's millionths, under the limit
         e["common"]["isGame"] = 0.1
     damage[2]["_D"] = damage[2]["_D"][:19] + ".123456Z"  # not a whole millisecond
     damage[3]["_D"] = "2031-01-01T00:00:00.000Z"  # beyond an integer's milliseconds of the base
