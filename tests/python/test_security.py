@@ -59,4 +59,7 @@ def test_roles_reader_cannot_write_and_loader_cannot_touch_marts(deployment: Dep
     assert r.error_as("runner", f"select count(*) from {marts}.fights") is None
     # the transformer reads raw but cannot change it
     assert denied("transformer", f"delete from {raw}.log_player_take_damage")
-    assert denied("transformer", f"drop table {raw}.log_player_take_damage")
+    # (log_player_take_damage is a view over the compact table log_player_take_damage__rows)
+    assert denied("transformer", f"drop view {raw}.log_player_take_damage")
+    assert denied("transformer", f"drop table {raw}.log_player_take_damage__rows")
+    assert denied("transformer", f"delete from {raw}.log_player_take_damage__rows")
