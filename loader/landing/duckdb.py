@@ -76,6 +76,12 @@ class DuckDBSink(Sink):
             ) from exc
 
     def _ensure_schema(self) -> None:
+        existing = dict(self.conn.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = ?", [self.raw_schema]
+        ).fetchall())
+        wanted = {t.name: "BASE TABLE" for t in layout.stored_tables()} | {name: "VIEW" for name in layout.COMPACT}
+        if all(existing.get(name) == kind for name, kind in wanted.items()):
+            return  # the usual case: no DDL, nothing written (as on PostgreSQL)
         self.conn.execute(f"create schema if not exists {quote_ident(self.raw_schema)}")
         old = sorted(
             r[0] for r in self.conn.execute(
