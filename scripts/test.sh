@@ -49,7 +49,7 @@ fi
 export PGDATABASE="$database" PEWSTATS_TEST_DATABASE="$database"
 
 echo "== 1/3 pytest"
-python -m pytest -q -p no:cacheprovider
+python -m pytest -q -p no:cacheprovider --durations=15  # the slowest tests, to keep the loop fast
 
 echo "== 2/3 dbt build on a synthetic fixture season (PostgreSQL, --warn-error)"
 export PEWSTATS_TARGET=postgres PEWSTATS_RAW_SCHEMA=raw_fixture PEWSTATS_SCHEMA=fixture
