@@ -87,6 +87,9 @@ class Sink(ABC):
     """A database the loader lands raw rows in."""
 
     name: str = "sink"
+    # whether the combat tables are stored compactly (loader/formats/layout.py, behind views of
+    # the defined columns); a sink without views (the Parquet lake) stores the defined tables
+    compact: bool = True
 
     def __init__(self, raw_schema: str) -> None:
         self.raw_schema = raw_schema
@@ -109,7 +112,7 @@ class Sink(ABC):
             for table in request.tables():
                 self._delete_matches(table, request.match_ids)
             keys = [layout.match_key(m) for m in request.match_ids]
-            for kind in request.replace_kinds:
+            for kind in request.replace_kinds if self.compact else ():
                 for dictionary in layout.PER_MATCH.get(kind, ()):
                     self._delete_in(dictionary.name, layout.MATCH_KEY, keys)
             encoder: layout.Encoder | None = None
@@ -117,7 +120,9 @@ class Sink(ABC):
                 rows = request.rows.get(table.name, [])
                 if not rows:
                     continue
-                if table.name in layout.COMPACT:
+                if not self.compact:
+                    self._insert(table, rows, tail)
+                elif table.name in layout.COMPACT:
                     if encoder is None:  # read under the write lock: codes are assigned in commit order
                         encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS), _base_times(request))
                     self._insert(layout.COMPACT[table.name].stored, encoder.encode(layout.COMPACT[table.name], rows), ())

@@ -148,6 +148,7 @@ class _Pending:
 
 class ParquetSink(Sink):
     name = "parquet"
+    compact = False  # Spark reads the defined tables from their folders: no views, no dictionaries
 
     def __init__(self, lake: str | Path, raw_schema: str = "raw") -> None:
         super().__init__(raw_schema)
@@ -272,6 +273,12 @@ class ParquetSink(Sink):
     def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
         assert self._pending is not None
         self._pending.deletes.update((table.name, m) for m in match_ids)
+
+    def _delete_in(self, table: str, column: str, values: list) -> None:
+        raise AssertionError("the lake stores the defined tables (compact = False): no stored table to delete from")
+
+    def _select_all(self, table: Any) -> list[tuple]:
+        raise AssertionError("the lake stores the defined tables (compact = False): it has no dictionaries")
 
     def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
         assert self._pending is not None

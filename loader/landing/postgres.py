@@ -125,7 +125,13 @@ class PostgresSink(Sink):
 
     def ensure_schema(self) -> None:
         try:
-            self._ensure_schema()
+            try:
+                self._ensure_schema()
+            except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject,
+                    psycopg.errors.DuplicateSchema, psycopg.errors.DuplicateTable):
+                # another loader made the same schema or table at the same moment (`if not
+                # exists` does not serialise concurrent creators): it exists now, look again
+                self._ensure_schema()
         except psycopg.errors.InsufficientPrivilege as exc:
             # the loader has row rights only (docs/operations/sql/roles.sql): the owner makes tables
             raise InfrastructureError(

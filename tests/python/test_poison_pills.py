@@ -445,7 +445,7 @@ def test_the_database_going_away_during_dbt_build_is_exit_3(pg_target, small_sea
         """Once dbt is building the models (a query on an intermediate model runs), terminate its
         backends: what a restart or a crash of the server does to them."""
         with psycopg.connect(host="127.0.0.1", user="postgres", dbname=t.database, autocommit=True) as conn:
-            while not stop.is_set() and not killed:
+            while not stop.is_set():  # every dbt backend, so that no reconnect succeeds either
                 rows = conn.execute(
                     "select pid from pg_stat_activity where datname = %s and application_name like 'dbt%%'"
                     " and pid <> pg_backend_pid() and query like %s", (t.database, f"%{t.schema}%int_%"),
