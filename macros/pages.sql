@@ -3,7 +3,17 @@
 {#- The UTC calendar day of a timestamp with time zone: the same day on every adapter and
     whatever the session's time zone. -#}
 {% macro utc_date(column) -%}
+    {{ return(adapter.dispatch('utc_date', 'pewstats')(column)) }}
+{%- endmacro %}
+
+{% macro default__utc_date(column) -%}
     cast({{ column }} at time zone 'UTC' as date)
+{%- endmacro %}
+
+{#- Spark has one timestamp type, read in the session's time zone, which is UTC here
+    (profiles.example.yml: spark.sql.session.timeZone). -#}
+{% macro spark__utc_date(column) -%}
+    cast({{ column }} as date)
 {%- endmacro %}
 
 {#- A percentage (0-100) that is null, not an error, where the denominator is zero. -#}
