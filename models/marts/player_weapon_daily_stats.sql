@@ -14,9 +14,9 @@
     ones and maxima only: a window's average kill distance is its total_kill_distance over
     its kills_with_distance (analyses/).
     The measure list below repeats player_weapon_stats' (without its ratio, kills_with_distance
-    typed, as it is a column here): a metric added there is added here too, and
-    tests/python/test_pages.py (the daily marts summed over all time equal the lifetime marts,
-    column for column) fails until it is. One shared list is the next step. -#}
+    typed, as it is a column here): a metric added there is added here by hand, and
+    tests/python/test_pages.py checks that the measures both hold agree value for value (the
+    daily mart summed over all time equals the lifetime mart). One shared list is the next step. -#}
 {%- set per_match_models = {
     'kills': 'int_player_match_weapon_kills',
     'knocks': 'int_player_match_weapon_knocks',
