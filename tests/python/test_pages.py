@@ -174,7 +174,7 @@ def test_daily_marts_sum_to_the_lifetime_marts(any_target, small_season) -> None
                 got[(account, c)] = v
     assert by_reason and dict(got) == {k: v for k, v in by_reason.items() if v}
 
-    # the knocks of the finishes model (its own copy of the knock rule, from the same macros) are the weapon marts'
+    # the finishes model's knocks (int_combat_events' knocks, as the weapon marts' are) equal the weapon marts'
     finishes = set(t.query(f'select account_id, sum(knocks) from "{t.schema}_intermediate".int_player_match_finishes'
                            " group by account_id"))
     knocks = rows(t, "select account_id, sum(knock_downs) from {s}.player_weapon_stats where match_type = 'all'"
