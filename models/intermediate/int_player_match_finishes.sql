@@ -8,7 +8,28 @@
     game writes on the kill that ends it) is credited to the player. A knock that was
     revived, or whose kill went to a third team, is not finished. -#}
 
-with knocks as (
+-- The knocks and kills are read from int_combat_events once, into one CTE that the two below
+-- share: PostgreSQL computes a CTE referenced twice once. Measured (EXPLAIN ANALYZE, 25 changed
+-- matches of 30, scale 0.3, the machine shared): 32-81 ms, as when this model read the staging
+-- views (38-67 ms); with a read of the view per CTE, PostgreSQL recomputed the kills for every
+-- knock: 0.9-2.5 s.
+with knocks_and_kills as (
+
+    select
+        match_id,
+        event_type,
+        account_id,
+        victim_account_id,
+        dbno_id,
+        loaded_at
+    from {{ ref('int_combat_events') }}
+    where
+        event_type in ('knock', 'kill')
+        and {{ pewstats.is_rebuilt('match_id') }}
+
+),
+
+knocks as (
 
     select
         match_id,
@@ -16,10 +37,8 @@ with knocks as (
         victim_account_id,
         dbno_id,
         loaded_at
-    from {{ ref('int_combat_events') }}
-    where
-        event_type = 'knock'
-        and {{ pewstats.is_rebuilt('match_id') }}
+    from knocks_and_kills
+    where event_type = 'knock'
 
 ),
 
@@ -30,10 +49,8 @@ kills as (
         account_id,
         victim_account_id,
         dbno_id
-    from {{ ref('int_combat_events') }}
-    where
-        event_type = 'kill'
-        and {{ pewstats.is_rebuilt('match_id') }}
+    from knocks_and_kills
+    where event_type = 'kill'
 
 ),
 
