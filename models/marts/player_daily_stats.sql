@@ -59,6 +59,10 @@
     {%- do measures.append(pewstats.measure_as(m, name, source='fights')) -%}
 {%- endfor %}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match_rows as (
 
     -- one row per player and match and per-match model row; a model's row holds its own
@@ -84,9 +88,6 @@ per_match as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

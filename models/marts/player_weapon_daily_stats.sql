@@ -13,12 +13,17 @@
     per-match models and measures as player_weapon_stats (macros/measures.sql: weapon_measures,
     defined once for both), the additive ones and maxima only: a window's average kill
     distance is its total_kill_distance over its kills_with_distance (analyses/). -#}
+{%- set per_match_models = pewstats.weapon_measure_models() -%}
 {%- set measures = pewstats.stored_measures(pewstats.weapon_measures()) %}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match_weapon as (
 
     -- one row per player, match and weapon and per-match model (as in player_weapon_stats)
-    {{ pewstats.stacked_per_match_rows(pewstats.weapon_measure_models(), measures, ['match_id', 'account_id', 'weapon_id']) }}
+    {{ pewstats.stacked_per_match_rows(per_match_models, measures, ['match_id', 'account_id', 'weapon_id']) }}
 
 ),
 
@@ -58,9 +63,6 @@ aggregated as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

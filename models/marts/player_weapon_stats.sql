@@ -10,15 +10,20 @@
 
 {#- The weapon measures and their per-match models are defined once, in macros/measures.sql
     (weapon_measures), for this mart and player_weapon_daily_stats. -#}
+{%- set per_match_models = pewstats.weapon_measure_models() -%}
 {%- set measures = pewstats.weapon_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 {%- set columns = pewstats.mart_measures(measures) %}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match_weapon as (
 
     -- one row per player, match and weapon and per-match model; a model's row holds its own
     -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {{ pewstats.stacked_per_match_rows(pewstats.weapon_measure_models(), stored, ['match_id', 'account_id', 'weapon_id']) }}
+    {{ pewstats.stacked_per_match_rows(per_match_models, stored, ['match_id', 'account_id', 'weapon_id']) }}
 
 ),
 
@@ -55,9 +60,6 @@ aggregated as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select
