@@ -8,26 +8,15 @@
 }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
-{#- The measures, in the mart's column order (macros/measures.sql). -#}
-{%- set measures = [
-    {'name': 'fights', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_won', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_lost', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_drawn', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'third_party_fights', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'knocks', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'damage_dealt', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'damage_taken', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'times_knocked', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'times_killed', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_survived', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'survival_rate', 'ratio': ['fights_survived', 'fights']},
-    {'name': 'avg_damage_per_fight', 'ratio': ['damage_dealt', 'fights']},
-    {'name': 'win_rate', 'ratio': ['fights_won', 'fights']},
-] -%}
+{#- The measures, in the mart's column order: macros/measures.sql (fight_measures, defined
+    once for this mart and player_daily_stats). -#}
+{%- set measures = pewstats.fight_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match as (
 
     select
@@ -60,9 +49,6 @@ aggregated as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select
