@@ -1,12 +1,12 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- One row per player, UTC day, match-type bucket, map and game mode: the player page's
     totals per day, so that any window (7, 30, 90 days, all) is one range of the
@@ -73,7 +73,7 @@ with per_match_rows as (
             {% endfor -%}
             account_id
         from {{ ref(model[0]) }}
-        where {{ pewstats.is_rebuilt('account_id') }} and {{ model[1] }}
+        where {{ pewstats.is_on_rebuilt_day('match_id') }} and {{ model[1] }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -28,19 +28,19 @@
 ] -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 
-with per_match as (
+with per_day as (
 
+    -- the days of the players to rebuild: a row per day and bucket with a fight row
     select
-        player_fights.account_id,
+        account_id,
         {% for m in stored -%}
-            player_fights.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from {{ ref('int_player_match_fights') }} as player_fights
-    inner join {{ ref('int_matches') }} as matches on player_fights.match_id = matches.match_id
-    where {{ pewstats.is_rebuilt('player_fights.account_id') }}
+        match_type_bucket,
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_fights') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -53,9 +53,9 @@ aggregated as (
         {% for m in stored -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        max(match_started_at) as last_match_at,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets ((account_id, match_type_bucket), (account_id))
 
 ),

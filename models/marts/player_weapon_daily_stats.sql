@@ -1,12 +1,12 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- player_weapon_stats per UTC day, match-type bucket, map and game mode: the page's weapon
     breakdown of any window is one range of the (account_id, match_day) index. The same
@@ -47,7 +47,7 @@ with per_match_weapon as (
             {% endfor -%}
             weapon_id
         from {{ ref(model_name) }}
-        where {{ pewstats.is_rebuilt('account_id') }}
+        where {{ pewstats.is_on_rebuilt_day('match_id') }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
