@@ -89,9 +89,12 @@
 
 {#- The rows of several per-match models stacked (union all), one select each: `keys` as
     they are, then every measure (the model's own value or the neutral one: measure_from),
-    from the rows of the players this build rebuilds. `models` maps each measure `source` to
-    its model, or to [model, condition] when only the rows meeting the condition count. -#}
-{% macro stacked_per_match_rows(models, measures, keys) -%}
+    from the rows this build rebuilds: `rebuilt` is a condition on a per-match model's row,
+    by default the players to rebuild (`is_rebuilt('account_id')`); models rebuilt by day pass
+    `is_on_rebuilt_day('match_id')`. `models` maps each measure `source` to its model, or to
+    [model, condition] when only the rows meeting the condition count. -#}
+{% macro stacked_per_match_rows(models, measures, keys, rebuilt=none) -%}
+    {%- set rebuilt = pewstats.is_rebuilt('account_id') if rebuilt is none else rebuilt -%}
     {%- for source, model in models.items() %}
     select
         {% for key in keys -%}
@@ -102,10 +105,10 @@
         {% endfor -%}
     {%- if model is string %}
     from {{ ref(model) }}
-    where {{ pewstats.is_rebuilt('account_id') }}
+    where {{ rebuilt }}
     {%- else %}
     from {{ ref(model[0]) }}
-    where {{ pewstats.is_rebuilt('account_id') }} and {{ model[1] }}
+    where {{ rebuilt }} and {{ model[1] }}
     {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -1,12 +1,12 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- One row per player, UTC day, match-type bucket, map and game mode: the player page's
     totals per day, so that any window (7, 30, 90 days, all) is one range of the
@@ -67,7 +67,9 @@ with per_match_rows as (
 
     -- one row per player and match and per-match model row; a model's row holds its own
     -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {{ pewstats.stacked_per_match_rows(per_match_models, measures, ['match_id', 'account_id']) }}
+    {{ pewstats.stacked_per_match_rows(
+        per_match_models, measures, ['match_id', 'account_id'], rebuilt=pewstats.is_on_rebuilt_day('match_id')
+    ) }}
 
 ),
 

@@ -13,23 +13,23 @@
 {%- set measures = pewstats.fight_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 
--- The same shape as the other player marts (per-match rows joined to their match, rolled up
--- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
--- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
--- the per-match models, written once.
-with per_match as (
+-- The same shape as the other player marts (the players' per-day rows rolled up to the
+-- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
+-- and columns, as marts here do; what it computes comes from macros/measures.sql and the
+-- per-day models, written once.
+with per_day as (
 
+    -- the days of the players to rebuild: a row per day and bucket with a fight row
     select
-        player_fights.account_id,
+        account_id,
         {% for m in stored -%}
-            player_fights.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from {{ ref('int_player_match_fights') }} as player_fights
-    inner join {{ ref('int_matches') }} as matches on player_fights.match_id = matches.match_id
-    where {{ pewstats.is_rebuilt('player_fights.account_id') }}
+        match_type_bucket,
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_fights') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -42,9 +42,9 @@ aggregated as (
         {% for m in stored -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        max(match_started_at) as last_match_at,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets ((account_id, match_type_bucket), (account_id))
 
 ),

@@ -1,12 +1,12 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- player_weapon_stats per UTC day, match-type bucket, map and game mode: the page's weapon
     breakdown of any window is one range of the (account_id, match_day) index. The same
@@ -23,7 +23,9 @@
 with per_match_weapon as (
 
     -- one row per player, match and weapon and per-match model (as in player_weapon_stats)
-    {{ pewstats.stacked_per_match_rows(per_match_models, measures, ['match_id', 'account_id', 'weapon_id']) }}
+    {{ pewstats.stacked_per_match_rows(
+        per_match_models, measures, ['match_id', 'account_id', 'weapon_id'], rebuilt=pewstats.is_on_rebuilt_day('match_id')
+    ) }}
 
 ),
 

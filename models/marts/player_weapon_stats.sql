@@ -8,38 +8,31 @@
 }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
-{#- The weapon measures and their per-match models are defined once, in macros/measures.sql
-    (weapon_measures), for this mart and player_weapon_daily_stats. -#}
-{%- set per_match_models = pewstats.weapon_measure_models() -%}
+{#- The weapon measures are defined once, in macros/measures.sql (weapon_measures), for this
+    mart, int_player_day_weapons (which this mart rolls up: a row per player, day, bucket and
+    weapon) and player_weapon_daily_stats. -#}
 {%- set measures = pewstats.weapon_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 {%- set columns = pewstats.mart_measures(measures) %}
 
--- The same shape as the other player marts (per-match rows joined to their match, rolled up
--- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
--- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
--- the per-match models, written once.
-with per_match_weapon as (
+-- The same shape as the other player marts (the players' per-day rows rolled up to the
+-- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
+-- and columns, as marts here do; what it computes comes from macros/measures.sql and the
+-- per-day models, written once.
+with per_day as (
 
-    -- one row per player, match and weapon and per-match model; a model's row holds its own
-    -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {{ pewstats.stacked_per_match_rows(per_match_models, stored, ['match_id', 'account_id', 'weapon_id']) }}
-
-),
-
-per_match as (
-
+    -- the days of the players to rebuild: a row per day, bucket and weapon played
     select
-        per_match_weapon.account_id,
-        per_match_weapon.weapon_id,
+        account_id,
+        weapon_id,
+        match_type_bucket,
         {% for m in stored -%}
-            per_match_weapon.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from per_match_weapon
-    inner join {{ ref('int_matches') }} as matches on per_match_weapon.match_id = matches.match_id
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_weapons') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -53,9 +46,9 @@ aggregated as (
         {% for m in stored -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        max(match_started_at) as last_match_at,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets ((account_id, weapon_id, match_type_bucket), (account_id, weapon_id))
 
 ),
