@@ -67,9 +67,8 @@ with per_match_rows as (
 
     -- one row per player and match and per-match model row; a model's row holds its own
     -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {{ pewstats.stacked_per_match_rows(
-        per_match_models, measures, ['match_id', 'account_id'], rebuilt=pewstats.is_on_rebuilt_day('match_id')
-    ) }}
+    {%- set keys = ['match_id', 'account_id'] %}
+    {{ pewstats.stacked_per_match_rows(per_match_models, measures, keys, pewstats.is_on_rebuilt_day('match_id')) }}
 
 ),
 

@@ -22,10 +22,9 @@
 -- the per-match models, written once.
 with per_match_weapon as (
 
-    -- one row per player, match and weapon and per-match model (as in player_weapon_stats)
-    {{ pewstats.stacked_per_match_rows(
-        per_match_models, measures, ['match_id', 'account_id', 'weapon_id'], rebuilt=pewstats.is_on_rebuilt_day('match_id')
-    ) }}
+    -- one row per player, match and weapon and per-match model (as in int_player_day_weapons)
+    {%- set keys = ['match_id', 'account_id', 'weapon_id'] %}
+    {{ pewstats.stacked_per_match_rows(per_match_models, measures, keys, pewstats.is_on_rebuilt_day('match_id')) }}
 
 ),
 
