@@ -24,7 +24,9 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from datetime import datetime
+from datetime import time as dt_time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -56,17 +58,27 @@ def season(matches: int, scale: float, seed: int = 1) -> list[tuple[Path, Path]]
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"pewstats_bench_{uuid.uuid4().hex[:8]}"
+def fresh_database(keep: bool = False, template: str | None = None) -> Iterator[str]:
+    """A new database (a copy of ``template`` if given), dropped at the end unless ``keep``
+    (then its name is printed, for looking at plans and node times afterwards; drop it with
+    scripts/pg_database.py). Named ``$PEWSTATS_BENCH_DB_PREFIX_<random>`` (default prefix
+    ``pewstats_bench``)."""
+    name = f"{os.environ.get('PEWSTATS_BENCH_DB_PREFIX', 'pewstats_bench')}_{uuid.uuid4().hex[:8]}"
     admin = dict(host=os.environ.get("PGHOST", "127.0.0.1"), port=int(os.environ.get("PGPORT", "5432")),
                  user=os.environ.get("PGUSER", "postgres"), dbname="postgres", autocommit=True)
     with psycopg.connect(**admin) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        if template is None:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        else:
+            conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
     try:
         yield name
     finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        if keep:
+            print(f"  kept database {name}", file=sys.stderr, flush=True)
+        else:
+            with psycopg.connect(**admin) as conn:
+                conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 def env_for(db: str) -> dict[str, str]:
@@ -229,7 +241,8 @@ def clone_history(db: str, target: int, population: str) -> int:
     table (the combat events' compact tables get the new match's key, computed here as the
     loader does). dbt's cost depends on the rows, not on where they came from, and generating
     + loading 10,000 matches would take longer than the benchmark itself. Returns the number
-    of matches added.
+    of matches added. The copies keep their matches' times: a longer history puts more matches on the
+    same days of the season (see ``new_matches`` for the day the new matches land on).
 
     ``population``: ``fixed`` keeps the copies' account ids, so the synthetic season's 360
     accounts play every match of the history (each has thousands of matches, and any new
@@ -277,39 +290,113 @@ def clone_history(db: str, target: int, population: str) -> int:
     return need
 
 
+RUNS = OUT / "runs"  # each timed dbt build's target/run_results.json (per-node times), kept for reading
+
+
+def keep_run_results(label: str) -> None:
+    RUNS.mkdir(parents=True, exist_ok=True)
+    src = ROOT / "target" / "run_results.json"
+    if src.exists():
+        (RUNS / f"{label}.json").write_bytes(src.read_bytes())
+
+
+def schema_bytes(db: str) -> dict[str, int]:
+    """Bytes of every schema's relations (tables with indexes and TOAST) in ``db``."""
+    rows = db_query(db, "select n.nspname, sum(pg_total_relation_size(c.oid)) from pg_class c"
+                        " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm')"
+                        " and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')"
+                        " group by 1 order by 1")
+    return {name: int(size) for name, size in rows}
+
+
+def new_matches(generated: int, new: int, scale: float) -> tuple[list[tuple[Path, Path]], list[tuple[Path, Path]]]:
+    """The season's matches, and the ``new`` matches an incremental build gets: the first
+    ones after match ``generated`` that start on a UTC day no history match is on (day
+    boundaries with 10 minutes to spare). So the day the daily models rebuild holds the
+    same matches, the new ones, at every history size: the copies of the history keep its
+    days (clone_history), and a day of a site holds a day's matches, not more with every
+    month of history."""
+    def created(pair: tuple[Path, Path]) -> datetime:
+        return datetime.fromisoformat(orjson.loads(pair[1].read_bytes())["data"]["attributes"]["createdAt"].replace("Z", "+00:00"))
+
+    pairs = season(generated + new + 40, scale)  # 36 matches a day (loader/synth/season.py)
+    last_day = max(created(p) for p in pairs[max(generated - 40, 0):generated]).date()
+    first = next(i for i in range(generated, len(pairs))
+                 if created(pairs[i]).date() > last_day and created(pairs[i]).time() >= dt_time(0, 10))
+    pairs = season(first + new, scale)
+    return pairs[:generated], pairs[first:first + new]
+
+
 def bench_incremental(args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.history.split(",")]
     generated = min(max(sizes), args.generated or max(sizes))
-    pairs = season(generated + args.new, args.scale)
-    new = pairs[generated : generated + args.new]
+    pairs, new = new_matches(generated, args.new, args.scale)
     results = []
-    for population, h in [(p, h) for p in args.population.split(",") for h in sizes]:
-        with fresh_database() as db:
-            env = env_for(db)
-            hist = pairs[: min(h, generated)]
-            timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in hist]], env)
-            timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in hist]], env)
-            cloned = clone_history(db, h, population)
-            t_first, m_first = timed(PEWSTATS + ["dbt", "build"], env)
-            timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in new]], env)
-            timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in new]], env)
-            t_inc, m_inc = timed(PEWSTATS + ["dbt", "build"], env)
-            t_full, m_full = (timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env) if args.full_refresh else (None, None))
-            (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
-            (players,), = db_query(db, "select count(distinct account_id) from analytics.player_fight_stats")
-            results.append((population, h, cloned, events, players, t_first, t_inc, t_full, max(m_first, m_inc, m_full or 0)))
-            print(f"  {population} population, history {h}: first build {t_first:.1f}s, incremental {t_inc:.1f}s"
-                  + (f", full refresh {t_full:.1f}s" if t_full is not None else ""), file=sys.stderr, flush=True)
+    with ExitStack() as templates:
+        loaded: dict[int, str] = {}  # matches loaded -> a database holding just them, copied for each run
+
+        def history_database(n: int) -> str:
+            if n not in loaded:
+                loaded[n] = templates.enter_context(fresh_database())
+                env = env_for(loaded[n])
+                timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in pairs[:n]]], env)
+                timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in pairs[:n]]], env)
+            return loaded[n]
+
+        for population, h in [(p, h) for p in args.population.split(",") for h in sizes]:
+            results.append(incremental_run(args, population, h, history_database(min(h, generated)), new))
+    print_incremental(args, results)
+
+
+def incremental_run(args: argparse.Namespace, population: str, h: int, template: str,
+                    new: list[tuple[Path, Path]]) -> tuple:
+    """One history size: copy the loaded matches' database, clone up to ``h`` matches, first
+    build, load ``new``, incremental build, optionally a full refresh; times, peaks, bytes."""
+    with fresh_database(keep=args.keep, template=template) as db:
+        env = env_for(db)
+        t0 = time.perf_counter()
+        cloned = clone_history(db, h, population)
+        t_setup = time.perf_counter() - t0
+        t_first, m_first = timed(PEWSTATS + ["dbt", "build"], env)
+        keep_run_results(f"{population}-{h}-first")
+        timed(PEWSTATS + ["load", "telemetry", "--detect-fights", *[str(t) for t, _ in new]], env)
+        timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in new]], env)
+        t_inc, m_inc = timed(PEWSTATS + ["dbt", "build"], env)
+        keep_run_results(f"{population}-{h}-incremental")
+        t_full, m_full = None, None
+        if args.full_refresh:
+            t_full, m_full = timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env)
+            keep_run_results(f"{population}-{h}-full-refresh")
+        (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
+        (players,), = db_query(db, "select count(distinct account_id) from analytics.player_fight_stats")
+        schemas = schema_bytes(db)
+        raw = schemas.get("raw", 0)
+        built = sum(v for k, v in schemas.items() if k.startswith("analytics"))
+        result = (population, h, cloned, events, players, t_first, t_inc, t_full, m_first, m_inc, m_full, raw, built)
+        print(f"  {population} population, history {h}: cloning {t_setup:.0f}s, first build {t_first:.1f}s"
+              f" (peak {m_first} MiB), incremental {t_inc:.1f}s (peak {m_inc} MiB)"
+              + (f", full refresh {t_full:.1f}s (peak {m_full} MiB)" if t_full is not None else "")
+              + f"; raw {raw / events:.0f} B/damage event, dbt's schemas {built / events:.0f}"
+              + "; " + ", ".join(f"{k} {v / 1e6:.0f} MB" for k, v in schemas.items()),
+              file=sys.stderr, flush=True)
+        return result
+
+
+def print_incremental(args: argparse.Namespace, results: list[tuple]) -> None:
     print(f"\nincremental: {args.new} new matches on top of history (scale {args.scale}), PostgreSQL, {os.cpu_count()} cores;"
-          " ratio = incremental time / incremental time at the smallest history of the same population")
+          " ratio = incremental time / incremental time at the smallest history of the same population;"
+          " bytes: every relation of the schemas (with indexes, no VACUUM) per damage event;"
+          " peak: maximum RSS of the dbt build process (first / incremental / full refresh)")
     print(f"{'population':>10} {'history':>8} {'cloned':>7} {'damage events':>14} {'players':>8} {'first build s':>14}"
-          f" {'incremental s':>14} {'ratio':>6} {'full refresh s':>15} {'dbt peak MiB':>13}")
+          f" {'incremental s':>14} {'ratio':>6} {'full refresh s':>15} {'raw B/ev':>9} {'dbt B/ev':>9} {'dbt peak MiB':>16}")
     base: dict[str, float] = {}
-    for population, h, cloned, events, players, t_first, t_inc, t_full, peak in results:
+    for (population, h, cloned, events, players, t_first, t_inc, t_full, m_first, m_inc, m_full,
+         raw, built) in results:
         base.setdefault(population, t_inc)
         full = f"{t_full:15.1f}" if t_full is not None else f"{'-':>15}"
+        peaks = "/".join(str(m) for m in (m_first, m_inc, m_full) if m is not None)
         print(f"{population:>10} {h:8d} {cloned:7d} {events:14d} {players:8d} {t_first:14.1f} {t_inc:14.1f}"
-              f" {t_inc / base[population]:6.2f} {full} {peak:13d}")
+              f" {t_inc / base[population]:6.2f} {full} {raw / events:9.0f} {built / events:9.0f} {peaks:>16}")
 
 
 def bench_memory(args: argparse.Namespace) -> None:
@@ -361,6 +448,9 @@ def main() -> None:
     p.add_argument("--full-refresh", action="store_true", help="also time dbt build --full-refresh after the incremental build")
     p.add_argument("--population", default="grows",
                    help="comma list of 'grows' (copied matches get their own accounts) and 'fixed' (copies keep the 360 accounts)")
+    p.add_argument("--keep", action="store_true",
+                   help="keep each database (its name is printed) to read plans afterwards; node times of every build"
+                        " are kept in bench/out/runs/ either way")
     args = ap.parse_args()
     {"loader": bench_loader, "e2e": bench_e2e, "bytes": bench_bytes, "incremental": bench_incremental, "memory": bench_memory}[args.what](args)
 

@@ -1,7 +1,8 @@
 """Run every benchmark and print their tables one after another.
 
-    python bench/run_all.py            # the sizes the README's figures come from
-    python bench/run_all.py --quick    # small sizes: a few minutes, same tables
+    python bench/run_all.py              # the sizes the README's figures come from
+    python bench/run_all.py --site-size  # ... and the incremental benchmark at 40,000 matches too
+    python bench/run_all.py --quick      # small sizes: a few minutes, same tables
 
 Needs PostgreSQL (PG* variables, default 127.0.0.1:5432 user postgres) for the pipeline
 benchmarks. Generated seasons are kept under bench/out/ (git-ignored) and reused. Nothing
@@ -26,9 +27,12 @@ FULL = [
     ["bench_pipeline.py", "loader", "--matches", "20", "--scale", "1.0"],
     ["bench_pipeline.py", "memory", "--big-scale", "6.5", "--files", "20"],
     ["bench_pipeline.py", "e2e", "--matches", "1000", "--scale", "0.3"],
-    ["bench_pipeline.py", "incremental", "--history", "200,2000,10000", "--generated", "1000", "--new", "20",
+    ["bench_pipeline.py", "incremental", "--history", "200,10000", "--generated", "1000", "--new", "20",
      "--scale", "0.3", "--full-refresh", "--population", "fixed,grows"],
 ]
+# --site-size: the incremental benchmark at the site's size as well (40,000 matches of history,
+# 32 M damage events; about 25 minutes more per population on 2 cores)
+SITE_SIZE = "200,10000,40000"
 QUICK = [
     ["bench_reader.py", "--matches", "1", "--size-mb", "10", "--repeat", "1"],
     ["bench_detector.py", "--repeat", "1", "--sizes", "2500,10000"],
@@ -42,10 +46,16 @@ QUICK = [
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes")
+    ap.add_argument("--site-size", action="store_true",
+                    help="run the incremental benchmark at 200, 10,000 and 40,000 matches of history")
     args = ap.parse_args()
+    full = [list(cmd) for cmd in FULL]
+    if args.site_size:
+        incremental = next(cmd for cmd in full if cmd[:2] == ["bench_pipeline.py", "incremental"])
+        incremental[incremental.index("--history") + 1] = SITE_SIZE
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
     failed = 0
-    for cmd in QUICK if args.quick else FULL:
+    for cmd in QUICK if args.quick else full:
         print(f"\n=== {' '.join(cmd)}", flush=True)
         t0 = time.perf_counter()
         rc = subprocess.call([sys.executable, str(BENCH / cmd[0]), *cmd[1:]])

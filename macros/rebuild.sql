@@ -120,6 +120,39 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Models rebuilt by `match_day` (the daily marts: key `match_day`, versions the spine, whose
+    rows carry the day, tombstones the old one): the per-match row whose match id is
+    `match_id_expression` belongs to a match on a day to rebuild, i.e. every match currently
+    on that day, whatever player it has. So a build reads the matches of the changed days,
+    not the whole history of the players in them. Always true on a full build. -#}
+{% macro is_on_rebuilt_day(match_id_expression) -%}
+    {%- do ref('int_matches') -%}
+    {%- if not execute or not is_incremental() -%}
+        true
+    {%- else -%}
+        {%- set rebuild = pewstats.rebuild_config() -%}
+        {%- if rebuild is none or rebuild.key != 'match_day' -%}
+            {{ exceptions.raise_compiler_error(
+                model.name ~ ": is_on_rebuilt_day() needs pewstats.rebuild_by(key='match_day', ...) (macros/rebuild.sql)") }}
+        {%- endif -%}
+        {%- set matches_on_days -%}
+            select match_id from {{ ref('int_matches') }}
+            where {{ pewstats.utc_date('match_started_at') }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }})
+        {%- endset -%}
+        {{ adapter.dispatch('match_id_in', 'pewstats')(match_id_expression, matches_on_days) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__match_id_in(match_id_expression, match_ids_query) -%}
+    {{ match_id_expression }} in ({{ match_ids_query }})
+{%- endmacro %}
+
+{#- PostgreSQL: an array, for the reason given at postgres__rebuilt_filter (a day holds tens of
+    matches, not thousands). -#}
+{% macro postgres__match_id_in(match_id_expression, match_ids_query) -%}
+    {{ match_id_expression }} = any(array({{ match_ids_query }}))
+{%- endmacro %}
+
 {#- The `rebuild` incremental strategy (dbt finds it by its name: get_incremental_<name>_sql). -#}
 {% macro get_incremental_rebuild_sql(arg_dict) -%}
     {{ return(adapter.dispatch('rebuild_sql', 'pewstats')(arg_dict)) }}

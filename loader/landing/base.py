@@ -10,9 +10,10 @@ transaction, take the write lock, delete, bulk insert, ...). A write is one tran
 3. pick ``loaded_at``: the clock, but always after every earlier load;
 4. delete every row of the file's matches from the tables of each kind it replaces (and
    from their per-match dictionaries);
-5. bulk-insert the new rows, each carrying ``load_id`` and ``loaded_at`` (the combat event
-   tables are stored compactly, ``loader.formats.layout``: their rows are encoded here and
-   the new dictionary entries inserted with them);
+5. bulk-insert the new rows, each carrying ``load_id`` and ``loaded_at``;
+   steps 4 and 5 are the sink's own ``_store``: the SQL sinks store the combat event tables
+   compactly (``loader.landing.compact``: rows encoded, new dictionary entries inserted with
+   them), the Parquet lake the defined tables as they are;
 6. mark the ledger rows of the replaced versions ``superseded`` and add this load's rows.
 Nothing is visible to a reader until the commit.
 """
@@ -66,13 +67,6 @@ class LoadRequest:
         return out
 
 
-def _base_times(request: LoadRequest) -> dict[str, str | None]:
-    """Each match's base time for its events' times: its first combat event's."""
-    table = tables.TELEMETRY_MATCHES
-    at, base = table.position("match_id"), table.position(layout.BASE_TIME)
-    return {r[at]: r[base] for r in request.rows.get(table.name, [])}
-
-
 @dataclass
 class Failure:
     kind: str
@@ -87,9 +81,6 @@ class Sink(ABC):
     """A database the loader lands raw rows in."""
 
     name: str = "sink"
-    # whether the combat tables are stored compactly (loader/formats/layout.py, behind views of
-    # the defined columns); a sink without views (the Parquet lake) stores the defined tables
-    compact: bool = True
 
     def __init__(self, raw_schema: str) -> None:
         self.raw_schema = raw_schema
@@ -109,32 +100,7 @@ class Sink(ABC):
                 return SKIPPED
             loaded_at = self._next_loaded_at()
             tail = (request.load_id, self._stamp(loaded_at))
-            for table in request.tables():
-                self._delete_matches(table, request.match_ids)
-            keys = [layout.match_key(m) for m in request.match_ids]
-            for kind in request.replace_kinds if self.compact else ():
-                for dictionary in layout.PER_MATCH.get(kind, ()):
-                    self._delete_in(dictionary.name, layout.MATCH_KEY, keys)
-            encoder: layout.Encoder | None = None
-            for table in request.tables():
-                rows = request.rows.get(table.name, [])
-                if not rows:
-                    continue
-                if not self.compact:
-                    self._insert(table, rows, tail)
-                elif table.name in layout.COMPACT:
-                    if encoder is None:  # read under the write lock: codes are assigned in commit order
-                        encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS), _base_times(request))
-                    self._insert(layout.COMPACT[table.name].stored, encoder.encode(layout.COMPACT[table.name], rows), ())
-                elif table.name in layout.KEYED:
-                    self._insert(layout.KEYED[table.name], [r + tail + (layout.match_key(r[0]),) for r in rows], ())
-                else:
-                    self._insert(table, rows, tail)
-            if encoder is not None:
-                if encoder.new_characters:
-                    self._insert(layout.CHARACTERS, encoder.new_characters, ())
-                if encoder.new_infos:
-                    self._insert(layout.DAMAGE_INFOS, encoder.new_infos, ())
+            self._store(request, tail)
             for kind in request.replace_kinds:
                 self._supersede(kind, request.match_ids)
             self._insert(tables.LOADED_FILES, ledger.load_rows(request, self._stamp(started_at), tail[1]), ())
@@ -201,21 +167,12 @@ class Sink(ABC):
         """A timestamp as ``_insert`` takes it."""
         return moment
 
-    def _delete_matches(self, table: tables.Table, match_ids: list[str]) -> None:
-        """Delete every row of these matches from the table (as it is stored)."""
-        if table.name in layout.COMPACT:
-            self._delete_in(layout.COMPACT[table.name].stored.name, layout.MATCH_KEY,
-                            [layout.match_key(m) for m in match_ids])
-        else:
-            self._delete_in(table.name, "match_id", match_ids)
-
     @abstractmethod
-    def _delete_in(self, table: str, column: str, values: list) -> None:
-        """Delete the rows of a stored table whose ``column`` is one of ``values``."""
-
-    @abstractmethod
-    def _select_all(self, table: layout.StoredTable) -> list[tuple]:
-        """Every row of a stored table (a dictionary), in its column order."""
+    def _store(self, request: LoadRequest, tail: tuple) -> None:
+        """Steps 4 and 5, as this sink stores rows: delete every row of the request's matches
+        from the tables of the kinds it replaces, and insert its rows, each followed by
+        ``tail`` (the load columns). The SQL sinks store the combat tables compactly
+        (``loader.landing.compact``); the Parquet lake stores the defined tables as they are."""
 
     @abstractmethod
     def _insert(self, table: tables.Table | layout.StoredTable, rows: list[tuple], tail: tuple) -> None:

@@ -20,7 +20,8 @@ import orjson
 from loader.errors import BadInputError, InfrastructureError, display_path
 from loader.formats import columns, layout
 from loader.formats import tables as schema
-from loader.landing.base import LOADED, SUPERSEDED, Sink
+from loader.landing.base import LOADED, SUPERSEDED
+from loader.landing.compact import CompactSink
 
 # storage type (loader.formats.columns) -> DuckDB type
 DUCK_TYPES = {
@@ -51,7 +52,7 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-class DuckDBSink(Sink):
+class DuckDBSink(CompactSink):
     name = "duckdb"
 
     def __init__(self, path: str | Path, raw_schema: str = "raw") -> None:

@@ -52,7 +52,7 @@ from typing import Any
 from loader.errors import BadInputError, InfrastructureError
 from loader.formats import columns
 from loader.formats import tables as schema
-from loader.landing.base import FAILED, LOADED, SUPERSEDED, Sink
+from loader.landing.base import FAILED, LOADED, SUPERSEDED, LoadRequest, Sink
 
 LEDGER = schema.LOADED_FILES
 SCHEMA_FILE = "schema.parquet"
@@ -148,7 +148,6 @@ class _Pending:
 
 class ParquetSink(Sink):
     name = "parquet"
-    compact = False  # Spark reads the defined tables from their folders: no views, no dictionaries
 
     def __init__(self, lake: str | Path, raw_schema: str = "raw") -> None:
         super().__init__(raw_schema)
@@ -270,15 +269,16 @@ class ParquetSink(Sink):
             loaded_at = last + timedelta(microseconds=1)
         return loaded_at
 
-    def _delete_matches(self, table: schema.Table, match_ids: list[str]) -> None:
+    def _store(self, request: LoadRequest, tail: tuple) -> None:
+        """The defined tables as they are (Spark reads them from their folders: no views, no
+        dictionaries): each match's files of these tables are replaced at the commit."""
         assert self._pending is not None
-        self._pending.deletes.update((table.name, m) for m in match_ids)
-
-    def _delete_in(self, table: str, column: str, values: list) -> None:
-        raise AssertionError("the lake stores the defined tables (compact = False): no stored table to delete from")
-
-    def _select_all(self, table: Any) -> list[tuple]:
-        raise AssertionError("the lake stores the defined tables (compact = False): it has no dictionaries")
+        for table in request.tables():
+            self._pending.deletes.update((table.name, m) for m in request.match_ids)
+        for table in request.tables():
+            rows = request.rows.get(table.name, [])
+            if rows:
+                self._insert(table, rows, tail)
 
     def _insert(self, table: schema.Table, rows: list[tuple], tail: tuple) -> None:
         assert self._pending is not None

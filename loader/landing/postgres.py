@@ -18,7 +18,8 @@ from loader.errors import BadInputError, InfrastructureError, display_path
 from loader.formats import columns, layout
 from loader.formats import tables as schema
 from loader.config import DEFAULT_LOCK_TIMEOUT
-from loader.landing.base import LOADED, SUPERSEDED, Sink
+from loader.landing.base import LOADED, SUPERSEDED
+from loader.landing.compact import CompactSink
 from loader.landing.locks import LOCK_TABLES, WRITE_LOCK_TABLE, take_table_lock
 
 # storage type (loader.formats.columns) -> PostgreSQL type
@@ -60,7 +61,7 @@ def connect(conninfo: str = "", **kwargs: Any) -> psycopg.Connection:
         ) from exc
 
 
-class PostgresSink(Sink):
+class PostgresSink(CompactSink):
     name = "postgres"
 
     def __init__(

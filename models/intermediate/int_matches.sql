@@ -1,7 +1,17 @@
-{{ config(materialized='table') }}
+{{
+    pewstats.rebuild_by(
+        key='match_id',
+        versions='int_match_versions',
+        version_column='loaded_at',
+        watermark_column='version_at',
+    )
+}}
+{{ config(indexes=pewstats.postgres_indexes('match_id', 'version_at')) }}
 
-{#- One row per match known from any source. A table rebuilt every run: one small row per
-    match, and the place where each match's current version is decided. -#}
+{#- One row per match known from any source, and the place where each match's current
+    version is decided. Rebuilt by match: the matches one of whose sources was loaded since
+    the last build (int_match_versions), so a build does not re-read every match of the
+    history. A changed seed (buckets) needs `--full-refresh`, as for every model. -#}
 
 with telemetry_matches as (
 
@@ -13,6 +23,7 @@ with telemetry_matches as (
         is_custom_game,
         loaded_at
     from {{ ref('stg_telemetry__matches') }}
+    where {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 
@@ -27,6 +38,7 @@ api_matches as (
         is_custom_match,
         loaded_at
     from {{ ref('stg_pubg_api__matches') }}
+    where {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 
@@ -36,6 +48,7 @@ fight_detections as (
         match_id,
         loaded_at
     from {{ ref('stg_fight_detection__detections') }}
+    where {{ pewstats.is_rebuilt('match_id') }}
 
 ),
 

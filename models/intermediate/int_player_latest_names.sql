@@ -2,19 +2,19 @@
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'changed_at')) }}
 
 {#- The name each account used in its most recent match (latest start, then match id).
-    Rebuilt per player, like the player marts: a build reads only the spine rows of the
-    players whose matches changed, so its cost does not grow with the whole history. -#}
+    Rebuilt per player, like the player marts, from the player's days (int_player_day_names:
+    each day's last match and name), so its cost grows with the days a player played, not
+    with every match of the history. -#}
 
-with player_matches as (
+with player_days as (
 
     select
         account_id,
         player_name,
-        match_started_at,
-        match_id,
-        is_present,
-        changed_at
-    from {{ ref('int_player_matches') }}
+        last_match_at,
+        last_match_id,
+        version_at
+    from {{ ref('int_player_day_names') }}
     where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
@@ -23,8 +23,8 @@ player_versions as (
 
     select
         account_id,
-        max(changed_at) as changed_at
-    from player_matches
+        max(version_at) as changed_at
+    from player_days
     group by account_id
 
 ),
@@ -36,10 +36,9 @@ ranked_names as (
         player_name,
         row_number() over (
             partition by account_id
-            order by match_started_at desc, match_id desc
+            order by last_match_at desc, last_match_id desc
         ) as row_num
-    from player_matches
-    where is_present
+    from player_days
 
 ),
 

@@ -1,6 +1,8 @@
 {{ pewstats.rebuild_by(key='match_id', versions='stg_telemetry__matches', version_column='loaded_at') }}
 {{ config(indexes=pewstats.postgres_indexes('match_id', 'account_id', 'loaded_at')) }}
 
+-- Beside the other per-match models of int_combat_events the same shape (its events of one
+-- kind, then one group by to the model's grain): each states the columns it reads and adds up.
 with enemy_damage as (
 
     select

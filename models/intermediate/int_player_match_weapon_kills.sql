@@ -4,6 +4,8 @@
 {%- set close_below = var('kill_range_m')['close_below'] -%}
 {%- set long_from = var('kill_range_m')['long_from'] -%}
 
+-- Beside the other per-match models of int_combat_events the same shape (its events of one
+-- kind, then one group by to the model's grain): each states the columns it reads and adds up.
 with credited_kills as (
 
     select

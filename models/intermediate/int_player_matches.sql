@@ -12,7 +12,10 @@
     whenever any source of the match changes. When a new version of a match no longer has
     a player, that player's row stays as a tombstone (is_present = false) stamped with the
     new version, so the marts learn that this player must be recomputed: the `rebuild`
-    strategy deletes the match's old rows only after this model has read them. -#}
+    strategy deletes the match's old rows only after this model has read them. A tombstone
+    keeps the day its row had (`match_day`), and a match whose new version starts on another
+    UTC day leaves one on the old day for each of its old rows: the daily marts rebuild by
+    day, and the old day must lose the match's old numbers. -#}
 
 {#- Where players appear: (model, the prefix of its character columns, rank of its names) -#}
 {%- set actor_sources = [
@@ -73,19 +76,26 @@ present_players as (
 ),
 
 {% if is_incremental() %}
-    dropped_players as (
+    tombstones as (
 
+        -- the old rows of the rebuilt matches that no present row of the same day replaces:
+        -- players the new version dropped, and every old row of a match that moved to another day
         select
             previous.match_id,
             previous.account_id,
             previous.player_name,
             previous.team_id,
-            false as is_present
+            previous.match_started_at,
+            previous.match_day,
+            false as is_present,
+            matches.version_at as changed_at
         from {{ this }} as previous
+        inner join {{ ref('int_matches') }} as matches on previous.match_id = matches.match_id
         left join present_players
             on
                 previous.match_id = present_players.match_id
                 and previous.account_id = present_players.account_id
+                and previous.match_day = {{ pewstats.utc_date('matches.match_started_at') }}
         where
             {{ pewstats.is_rebuilt('previous.match_id') }}
             and present_players.account_id is null
@@ -93,28 +103,29 @@ present_players as (
     ),
 {% endif %}
 
-players as (
+present_rows as (
 
-    select * from present_players
-    {% if is_incremental() -%}
-        union all
-        select * from dropped_players
-    {%- endif %}
+    select
+        present_players.match_id,
+        present_players.account_id,
+        present_players.player_name,
+        present_players.team_id,
+        matches.match_started_at,
+        {{ pewstats.utc_date('matches.match_started_at') }} as match_day,
+        present_players.is_present,
+        matches.version_at as changed_at
+    from present_players
+    inner join {{ ref('int_matches') }} as matches on present_players.match_id = matches.match_id
 
 ),
 
 final as (
 
-    select
-        players.match_id,
-        players.account_id,
-        players.player_name,
-        players.team_id,
-        matches.match_started_at,
-        players.is_present,
-        matches.version_at as changed_at
-    from players
-    inner join {{ ref('int_matches') }} as matches on players.match_id = matches.match_id
+    select * from present_rows
+    {% if is_incremental() -%}
+        union all
+        select * from tombstones
+    {%- endif %}
 
 )
 
@@ -124,6 +135,7 @@ select
     player_name,
     team_id,
     match_started_at,
+    match_day,
     is_present,
     changed_at
 from final

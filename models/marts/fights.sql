@@ -6,8 +6,9 @@
     )
 }}
 
--- Beside fights.sql and fight_teams.sql the same shape (a per-match rebuild of one staging
--- table, its columns listed): each fight mart states its own columns and contract.
+-- Beside fight_teams.sql and fight_participants.sql the same shape (a per-match
+-- rebuild of one staging table, its columns listed): each fight mart states its own columns
+-- and contract.
 with final as (
 
     select

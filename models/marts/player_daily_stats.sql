@@ -1,12 +1,12 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- One row per player, UTC day, match-type bucket, map and game mode: the player page's
     totals per day, so that any window (7, 30, 90 days, all) is one range of the
@@ -22,26 +22,30 @@
     ('damage_non_specific', 'NonSpecific'),
 ] -%}
 {%- set per_match_models = {
-    'spine': ('int_player_matches', 'is_present'),
-    'kills': ('int_player_match_weapon_kills', 'true'),
-    'knocks': ('int_player_match_weapon_knocks', 'true'),
-    'finishes': ('int_player_match_finishes', 'true'),
-    'deaths': ('int_player_match_deaths', 'true'),
-    'damage': ('int_player_match_weapon_damage', 'true'),
-    'fights': ('int_player_match_fights', 'true'),
+    'spine': ['int_player_matches', 'is_present'],
+    'finishes': 'int_player_match_finishes',
+    'deaths': 'int_player_match_deaths',
+    'fights': 'int_player_match_fights',
 } -%}
+{%- do per_match_models.update(pewstats.weapon_measure_models()) -%}
+{#- The weapon and fight measures are those of player_weapon_stats and player_fight_stats
+    (macros/measures.sql), picked by name and shown under the day's names. -#}
+{%- set weapon = {} -%}
+{%- for m in pewstats.weapon_measures() -%}
+    {%- do weapon.update({m.name: m}) -%}
+{%- endfor -%}
 {%- set measures = [
     {'name': 'matches', 'source': 'spine', 'column': '1', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills', 'source': 'kills', 'column': 'total_kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'headshot_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills_with_distance', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'total_kill_distance', 'source': 'kills', 'agg': 'sum', 'type': 'numeric(20, 8)'},
-    {'name': 'longest_kill', 'source': 'kills', 'agg': 'max', 'type': 'numeric(20, 8)'},
-    {'name': 'knocks', 'source': 'knocks', 'column': 'knock_downs', 'agg': 'sum', 'type': 'integer'},
+    pewstats.measure_as(weapon.total_kills, 'kills'),
+    weapon.headshot_kills,
+    weapon.kills_with_distance,
+    weapon.total_kill_distance,
+    weapon.longest_kill,
+    pewstats.measure_as(weapon.knock_downs, 'knocks'),
     {'name': 'knocks_finished', 'source': 'finishes', 'agg': 'sum', 'type': 'integer'},
     {'name': 'deaths', 'source': 'deaths', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'damage_dealt', 'source': 'damage', 'column': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'hits', 'source': 'damage', 'column': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+    weapon.damage_dealt,
+    weapon.hits,
 ] -%}
 {%- for name, reason in body_parts -%}
     {%- do measures.append({
@@ -49,33 +53,22 @@
         'column': "case when damage_reason = '" ~ reason ~ "' then total_damage else 0 end",
     }) -%}
 {%- endfor -%}
-{%- for name in [
-    'fights', 'fights_won', 'fights_lost', 'fights_drawn', 'third_party_fights',
-    'fight_knocks', 'fight_kills', 'fight_damage_dealt', 'fight_damage_taken',
-    'times_knocked', 'times_killed', 'fights_survived',
-] -%}
-    {%- do measures.append({
-        'name': name, 'source': 'fights', 'agg': 'sum',
-        'column': name | replace('fight_', '') if name.startswith('fight_') else name,
-        'type': 'numeric(20, 6)' if 'damage' in name else 'integer',
-    }) -%}
+{#- the fight measures named like the day's own (and damage_taken beside them) get a `fight_` prefix -#}
+{%- for m in pewstats.stored_measures(pewstats.fight_measures()) -%}
+    {%- set name = 'fight_' ~ m.name if m.name in ['knocks', 'kills', 'damage_dealt', 'damage_taken'] else m.name -%}
+    {%- do measures.append(pewstats.measure_as(m, name, source='fights')) -%}
 {%- endfor %}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match_rows as (
 
     -- one row per player and match and per-match model row; a model's row holds its own
     -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {% for source, model in per_match_models.items() -%}
-        select
-            match_id,
-            {% for m in measures -%}
-                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
-            {% endfor -%}
-            account_id
-        from {{ ref(model[0]) }}
-        where {{ pewstats.is_rebuilt('account_id') }} and {{ model[1] }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {%- set keys = ['match_id', 'account_id'] %}
+    {{ pewstats.stacked_per_match_rows(per_match_models, measures, keys, pewstats.is_on_rebuilt_day('match_id')) }}
 
 ),
 
@@ -96,9 +89,6 @@ per_match as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

@@ -14,22 +14,26 @@
     {'name': 'total_hits', 'agg': 'sum', 'type': 'integer'},
 ] -%}
 
-with per_match as (
+-- The same shape as the other player marts (the players' per-day rows rolled up to the
+-- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
+-- and columns, as marts here do; what it computes comes from macros/measures.sql and the
+-- per-day models, written once.
+with per_day as (
 
+    -- the days of the players to rebuild: a row per day, bucket, weapon and damage reason
     select
-        damage.account_id,
-        damage.weapon_id,
-        damage.damage_reason,
-        damage.match_id,
+        account_id,
+        weapon_id,
+        damage_reason,
         {% for m in measures -%}
-            damage.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from {{ ref('int_player_match_weapon_damage') }} as damage
-    inner join {{ ref('int_matches') }} as matches on damage.match_id = matches.match_id
-    where {{ pewstats.is_rebuilt('damage.account_id') }}
+        match_type_bucket,
+        matches,
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_damage') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -44,10 +48,11 @@ aggregated as (
         {% for m in measures -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        count(distinct match_id) as matches,
-        max(match_started_at) as last_match_at,
+        -- a match is on one day and in one bucket: the days' distinct matches add up
+        cast(sum(matches) as {{ dbt.type_bigint() }}) as matches,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets (
         (account_id, weapon_id, damage_reason, match_type_bucket),
         (account_id, weapon_id, damage_reason)
@@ -55,9 +60,6 @@ aggregated as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

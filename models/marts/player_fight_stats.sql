@@ -8,39 +8,28 @@
 }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
-{#- The measures, in the mart's column order (macros/measures.sql). -#}
-{%- set measures = [
-    {'name': 'fights', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_won', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_lost', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_drawn', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'third_party_fights', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'knocks', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'damage_dealt', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'damage_taken', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'times_knocked', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'times_killed', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'fights_survived', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'survival_rate', 'ratio': ['fights_survived', 'fights']},
-    {'name': 'avg_damage_per_fight', 'ratio': ['damage_dealt', 'fights']},
-    {'name': 'win_rate', 'ratio': ['fights_won', 'fights']},
-] -%}
+{#- The measures, in the mart's column order: macros/measures.sql (fight_measures, defined
+    once for this mart and player_daily_stats). -#}
+{%- set measures = pewstats.fight_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
 
-with per_match as (
+-- The same shape as the other player marts (the players' per-day rows rolled up to the
+-- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
+-- and columns, as marts here do; what it computes comes from macros/measures.sql and the
+-- per-day models, written once.
+with per_day as (
 
+    -- the days of the players to rebuild: a row per day and bucket with a fight row
     select
-        player_fights.account_id,
+        account_id,
         {% for m in stored -%}
-            player_fights.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from {{ ref('int_player_match_fights') }} as player_fights
-    inner join {{ ref('int_matches') }} as matches on player_fights.match_id = matches.match_id
-    where {{ pewstats.is_rebuilt('player_fights.account_id') }}
+        match_type_bucket,
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_fights') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -53,16 +42,13 @@ aggregated as (
         {% for m in stored -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        max(match_started_at) as last_match_at,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets ((account_id, match_type_bucket), (account_id))
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

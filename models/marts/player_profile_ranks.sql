@@ -10,6 +10,7 @@
     `min_profile_matches` matches): a narrow table, its cost measured in the README. Per
     axis, among the qualified players of the match type with a value on that axis: those
     with a lower value (rank - 1) out of the others (count - 1). -#}
+{%- set axes = ['fight_win_pct', 'finishing_pct', 'headshot_kill_pct', 'fight_survival_pct'] %}
 
 with qualified_profiles as (
 
@@ -28,24 +29,14 @@ with qualified_profiles as (
 ranked as (
 
     select
+        {% for axis in axes -%}
+            case when {{ axis }} is not null then rank() over (
+                partition by match_type, {{ axis }} is null order by {{ axis }}
+            ) - 1 end as {{ axis }}_below,
+            count(*) over (partition by match_type, {{ axis }} is null) - 1 as {{ axis }}_others,
+        {% endfor -%}
         account_id,
-        match_type,
-        case when fight_win_pct is not null then rank() over (
-            partition by match_type, fight_win_pct is null order by fight_win_pct
-        ) - 1 end as fight_win_pct_below,
-        count(*) over (partition by match_type, fight_win_pct is null) - 1 as fight_win_pct_others,
-        case when finishing_pct is not null then rank() over (
-            partition by match_type, finishing_pct is null order by finishing_pct
-        ) - 1 end as finishing_pct_below,
-        count(*) over (partition by match_type, finishing_pct is null) - 1 as finishing_pct_others,
-        case when headshot_kill_pct is not null then rank() over (
-            partition by match_type, headshot_kill_pct is null order by headshot_kill_pct
-        ) - 1 end as headshot_kill_pct_below,
-        count(*) over (partition by match_type, headshot_kill_pct is null) - 1 as headshot_kill_pct_others,
-        case when fight_survival_pct is not null then rank() over (
-            partition by match_type, fight_survival_pct is null order by fight_survival_pct
-        ) - 1 end as fight_survival_pct_below,
-        count(*) over (partition by match_type, fight_survival_pct is null) - 1 as fight_survival_pct_others
+        match_type
     from qualified_profiles
 
 ),
@@ -53,14 +44,11 @@ ranked as (
 final as (
 
     select
+        {% for axis in axes -%}
+            {{ pewstats.safe_percent(axis ~ '_below', axis ~ '_others') }} as {{ axis }}_percentile,
+        {% endfor -%}
         account_id,
-        match_type,
-        {{ pewstats.safe_percent('fight_win_pct_below', 'fight_win_pct_others') }} as fight_win_pct_percentile,
-        {{ pewstats.safe_percent('finishing_pct_below', 'finishing_pct_others') }} as finishing_pct_percentile,
-        {{ pewstats.safe_percent('headshot_kill_pct_below', 'headshot_kill_pct_others') }}
-            as headshot_kill_pct_percentile,
-        {{ pewstats.safe_percent('fight_survival_pct_below', 'fight_survival_pct_others') }}
-            as fight_survival_pct_percentile
+        match_type
     from ranked
 
 )

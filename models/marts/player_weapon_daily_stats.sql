@@ -1,55 +1,30 @@
 {{
     pewstats.rebuild_by(
-        key='account_id',
+        key='match_day',
         versions='int_player_matches',
         version_column='changed_at',
         watermark_column='stats_updated_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'stats_updated_at')) }}
+{{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- player_weapon_stats per UTC day, match-type bucket, map and game mode: the page's weapon
     breakdown of any window is one range of the (account_id, match_day) index. The same
-    per-match models and measures as player_weapon_stats (macros/measures.sql), additive
-    ones and maxima only: a window's average kill distance is its total_kill_distance over
-    its kills_with_distance (analyses/).
-    The measure list below repeats player_weapon_stats' (without its ratio, kills_with_distance
-    typed, as it is a column here): a metric added there is added here by hand, and
-    tests/python/test_pages.py checks that the measures both hold agree value for value (the
-    daily mart summed over all time equals the lifetime mart). One shared list is the next step. -#}
-{%- set per_match_models = {
-    'kills': 'int_player_match_weapon_kills',
-    'knocks': 'int_player_match_weapon_knocks',
-    'damage': 'int_player_match_weapon_damage',
-} -%}
-{%- set measures = [
-    {'name': 'total_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'headshot_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'knock_downs', 'source': 'knocks', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills_with_distance', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'total_kill_distance', 'source': 'kills', 'agg': 'sum', 'type': 'numeric(20, 8)'},
-    {'name': 'longest_kill', 'source': 'kills', 'agg': 'max', 'type': 'numeric(20, 8)'},
-    {'name': 'close_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'mid_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'long_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'damage_dealt', 'source': 'damage', 'column': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'hits', 'source': 'damage', 'column': 'total_hits', 'agg': 'sum', 'type': 'integer'},
-] %}
+    per-match models and measures as player_weapon_stats (macros/measures.sql: weapon_measures,
+    defined once for both), the additive ones and maxima only: a window's average kill
+    distance is its total_kill_distance over its kills_with_distance (analyses/). -#}
+{%- set per_match_models = pewstats.weapon_measure_models() -%}
+{%- set measures = pewstats.stored_measures(pewstats.weapon_measures()) %}
 
+-- The same shape as the other player marts (per-match rows joined to their match, rolled up
+-- to the mart's grain, names and weapons joined, the columns listed): a mart states its own
+-- grain and columns, as marts here do; what it computes comes from macros/measures.sql and
+-- the per-match models, written once.
 with per_match_weapon as (
 
-    {% for source, model_name in per_match_models.items() -%}
-        select
-            match_id,
-            account_id,
-            {% for m in measures -%}
-                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
-            {% endfor -%}
-            weapon_id
-        from {{ ref(model_name) }}
-        where {{ pewstats.is_rebuilt('account_id') }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    -- one row per player, match and weapon and per-match model (as in int_player_day_weapons)
+    {%- set keys = ['match_id', 'account_id', 'weapon_id'] %}
+    {{ pewstats.stacked_per_match_rows(per_match_models, measures, keys, pewstats.is_on_rebuilt_day('match_id')) }}
 
 ),
 
@@ -89,9 +64,6 @@ aggregated as (
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

@@ -8,65 +8,31 @@
 }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
-{#- The measures, in the mart's column order: where each comes from (`source`: a per-match
-    model below, `column` when its name there differs), how it rolls up over matches, and
-    its type in the mart. A measure without a type feeds another and is not a column; a
-    `ratio` is computed from two rolled-up measures. Adding a metric: its per-match model,
-    one line here, and the YAML. -#}
-{%- set per_match_models = {
-    'kills': 'int_player_match_weapon_kills',
-    'knocks': 'int_player_match_weapon_knocks',
-    'damage': 'int_player_match_weapon_damage',
-} -%}
-{%- set measures = [
-    {'name': 'total_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'headshot_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'knock_downs', 'source': 'knocks', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'kills_with_distance', 'source': 'kills', 'agg': 'sum'},
-    {'name': 'total_kill_distance', 'source': 'kills', 'agg': 'sum', 'type': 'numeric(20, 8)'},
-    {'name': 'longest_kill', 'source': 'kills', 'agg': 'max', 'type': 'numeric(20, 8)'},
-    {'name': 'avg_kill_distance', 'ratio': ['total_kill_distance', 'kills_with_distance']},
-    {'name': 'close_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'mid_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'long_range_kills', 'source': 'kills', 'agg': 'sum', 'type': 'integer'},
-    {'name': 'damage_dealt', 'source': 'damage', 'column': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'hits', 'source': 'damage', 'column': 'total_hits', 'agg': 'sum', 'type': 'integer'},
-] -%}
+{#- The weapon measures are defined once, in macros/measures.sql (weapon_measures), for this
+    mart, int_player_day_weapons (which this mart rolls up: a row per player, day, bucket and
+    weapon) and player_weapon_daily_stats. -#}
+{%- set measures = pewstats.weapon_measures() -%}
 {%- set stored = pewstats.stored_measures(measures) -%}
-{%- set columns = pewstats.mart_measures(measures) -%}
+{%- set columns = pewstats.mart_measures(measures) %}
 
-with per_match_weapon as (
+-- The same shape as the other player marts (the players' per-day rows rolled up to the
+-- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
+-- and columns, as marts here do; what it computes comes from macros/measures.sql and the
+-- per-day models, written once.
+with per_day as (
 
-    -- one row per player, match and weapon and per-match model; a model's row holds its own
-    -- measures and the neutral value of the others (0 for a sum, null for a max)
-    {% for source, model_name in per_match_models.items() -%}
-        select
-            match_id,
-            account_id,
-            {% for m in stored -%}
-                {{ pewstats.measure_from(m, source) }} as {{ m.name }},
-            {% endfor -%}
-            weapon_id
-        from {{ ref(model_name) }}
-        where {{ pewstats.is_rebuilt('account_id') }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-per_match as (
-
+    -- the days of the players to rebuild: a row per day, bucket and weapon played
     select
-        per_match_weapon.account_id,
-        per_match_weapon.weapon_id,
+        account_id,
+        weapon_id,
+        match_type_bucket,
         {% for m in stored -%}
-            per_match_weapon.{{ m.name }},
+            {{ m.name }},
         {% endfor -%}
-        matches.match_type_bucket,
-        matches.match_started_at,
-        matches.version_at
-    from per_match_weapon
-    inner join {{ ref('int_matches') }} as matches on per_match_weapon.match_id = matches.match_id
+        last_match_at,
+        version_at
+    from {{ ref('int_player_day_weapons') }}
+    where {{ pewstats.is_rebuilt('account_id') }}
 
 ),
 
@@ -80,16 +46,13 @@ aggregated as (
         {% for m in stored -%}
             {{ m.agg }}({{ m.name }}) as {{ m.name }},
         {% endfor -%}
-        max(match_started_at) as last_match_at,
+        max(last_match_at) as last_match_at,
         max(version_at) as stats_updated_at
-    from per_match
+    from per_day
     group by grouping sets ((account_id, weapon_id, match_type_bucket), (account_id, weapon_id))
 
 ),
 
--- The same shape as the other player marts' final CTE (names and weapons joined, the columns
--- listed): a mart states its own grain and columns, as marts here do; what it computes comes
--- from macros/measures.sql and the per-match models, written once.
 final as (
 
     select

@@ -12,7 +12,9 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import jinja2
 import pytest
+import yaml
 from test_mart_types import column_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +22,64 @@ PAGE_MARTS = ["player_daily_stats", "player_weapon_daily_stats", "player_profile
 RADAR = {"assault_rifle": "AR", "dmr": "DMR", "sniper_rifle": "SR", "smg": "SMG", "shotgun": "Shotgun", "lmg": "LMG",
          "pistol": "Pistol", "melee": "Melee", "throwable": "Throwable"}
 AXES = ["fight_win_pct", "finishing_pct", "headshot_kill_pct", "fight_survival_pct"]
+
+
+class _Returned(Exception):
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def measure_list(macro: str) -> list[dict]:
+    """A measure list of macros/measures.sql (`weapon_measures`, `fight_measures`), rendered by
+    plain Jinja with dbt's `return`: the one definition the marts are built from."""
+    def dbt_return(value: object) -> None:
+        raise _Returned(value)
+
+    env = jinja2.Environment(extensions=["jinja2.ext.do"])
+    module = env.from_string((ROOT / "macros" / "measures.sql").read_text()).make_module({"return": dbt_return})
+    try:
+        getattr(module, macro)()
+    except _Returned as returned:
+        return list(returned.value)
+    raise AssertionError(f"{macro} returned nothing")
+
+
+def yaml_columns(mart: str) -> list[str]:
+    """The columns the YAML beside the marts documents for `mart`, in their order."""
+    for path in sorted((ROOT / "models" / "marts").glob("_*__models.yml")):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            if model["name"] == mart:
+                return [c["name"] for c in model["columns"]]
+    raise AssertionError(f"{mart} is not documented")
+
+
+def lifetime_columns(measures: list[dict]) -> list[str]:
+    """A lifetime mart's measure columns (macros/measures.sql mart_measures): all but `behind_ratio`."""
+    return [m["name"] for m in measures if not m.get("behind_ratio")]
+
+
+def additive(measures: list[dict]) -> list[dict]:
+    """The measures rolled up over matches (macros/measures.sql stored_measures): all but the ratios."""
+    return [m for m in measures if "ratio" not in m]
+
+
+def in_order(wanted: list[str], columns: list[str]) -> bool:
+    return [c for c in columns if c in wanted] == wanted
+
+
+def test_both_weapon_marts_document_the_one_list_of_weapon_measures() -> None:
+    weapon = measure_list("weapon_measures")
+    names = {m["name"] for m in weapon}
+    lifetime, daily = yaml_columns("player_weapon_stats"), yaml_columns("player_weapon_daily_stats")
+    # each YAML documents its mart's measures from the list, in the list's order, and no other
+    assert in_order(lifetime_columns(weapon), lifetime) and names & set(lifetime) == set(lifetime_columns(weapon))
+    daily_measures = [m["name"] for m in additive(weapon)]
+    assert in_order(daily_measures, daily) and names & set(daily) == set(daily_measures)
+    # the lifetime mart hides only measures behind a ratio it shows
+    hidden = names - set(lifetime_columns(weapon))
+    assert hidden and all(any(h in m.get("ratio", []) for m in weapon) for h in hidden)
+    fights = measure_list("fight_measures")
+    assert in_order([m["name"] for m in fights], yaml_columns("player_fight_stats"))
 
 
 def build(target, season) -> None:
@@ -54,9 +114,15 @@ def test_weapons_seed_is_the_one_copy_of_the_radar_categories() -> None:
 def test_daily_marts_sum_to_the_lifetime_marts(any_target, small_season) -> None:
     build(any_target, small_season)
     t = any_target
-    weapon_measures = ("total_kills, headshot_kills, knock_downs, total_kill_distance, longest_kill, close_range_kills,"
-                       " mid_range_kills, long_range_kills, damage_dealt, hits")
-    sums = ", ".join(f"{'max' if m.strip() == 'longest_kill' else 'sum'}({m.strip()})" for m in weapon_measures.split(","))
+    # the YAML beside each player mart documents exactly its columns, in order
+    for mart in ["player_weapon_stats", "player_fight_stats", "player_damage_stats", *PAGE_MARTS]:
+        assert [name for name, _ in column_types(t, mart)] == yaml_columns(mart), mart
+
+    # every weapon measure of the lifetime mart (macros/measures.sql: the one list), from the daily one
+    weapon = [m for m in additive(measure_list("weapon_measures")) if not m.get("behind_ratio")]
+    assert len(weapon) == 10
+    weapon_measures = ", ".join(m["name"] for m in weapon)
+    sums = ", ".join(f"{m['agg']}({m['name']})" for m in weapon)
     daily = rows(t, by_bucket_and_all(sums, "account_id, weapon_id", "{s}.player_weapon_daily_stats"))
     lifetime = rows(t, f"select account_id, weapon_id, match_type, {weapon_measures} from {{s}}.player_weapon_stats")
     assert len(lifetime) > 50
@@ -69,8 +135,8 @@ def test_daily_marts_sum_to_the_lifetime_marts(any_target, small_season) -> None
         from {s}.player_weapon_daily_stats group by account_id, weapon_id""")
     assert avg == rows(t, "select account_id, weapon_id, avg_kill_distance from {s}.player_weapon_stats where match_type = 'all'")
 
-    fight_measures = ["fights", "fights_won", "fights_lost", "fights_drawn", "third_party_fights", "knocks", "kills",
-                      "damage_dealt", "damage_taken", "times_knocked", "times_killed", "fights_survived"]
+    fight_measures = [m["name"] for m in additive(measure_list("fight_measures"))]
+    assert len(fight_measures) == 12
     daily_columns = [f"fight_{m}" if m in ("knocks", "kills", "damage_dealt", "damage_taken") else m for m in fight_measures]
     daily_fights = rows(t, by_bucket_and_all(", ".join(f"sum({c})" for c in daily_columns), "account_id",
                                              "{s}.player_daily_stats"))
@@ -108,7 +174,7 @@ def test_daily_marts_sum_to_the_lifetime_marts(any_target, small_season) -> None
                 got[(account, c)] = v
     assert by_reason and dict(got) == {k: v for k, v in by_reason.items() if v}
 
-    # the knocks of the finishes model (its own copy of the knock rule, from the same macros) are the weapon marts'
+    # the finishes model's knocks (int_combat_events' knocks, as the weapon marts' are) equal the weapon marts'
     finishes = set(t.query(f'select account_id, sum(knocks) from "{t.schema}_intermediate".int_player_match_finishes'
                            " group by account_id"))
     knocks = rows(t, "select account_id, sum(knock_downs) from {s}.player_weapon_stats where match_type = 'all'"
@@ -216,3 +282,43 @@ def test_page_marts_have_the_same_types_on_both_adapters(pg_target, duck_target,
         assert pg, mart
         assert pg == duck, (mart, [(a, b) for a, b in zip(pg, duck) if a != b])
         assert not [c for c, t in pg if t == "numeric(None, None)"], (mart, "declare a precision and scale")
+
+
+def _moved_by_days(events: list[dict], days: int) -> list[dict]:
+    """The events with every `_D` timestamp `days` days later (the time of day unchanged)."""
+    out = []
+    for e in events:
+        e = dict(e)
+        d = e.get("_D")
+        if isinstance(d, str) and len(d) > 10:
+            e["_D"] = (datetime.date.fromisoformat(d[:10]) + datetime.timedelta(days=days)).isoformat() + d[10:]
+        out.append(e)
+    return out
+
+
+@pytest.mark.slow
+def test_a_reloaded_match_on_another_day_leaves_its_old_day(pg_target, small_season, tmp_path: Path) -> None:
+    """The daily marts and the per-player-day models rebuild by UTC day: a new version of a
+    match that starts a day later must take the match's numbers off its old day (the spine's
+    tombstones keep that day) and put them on the new one, on an incremental build exactly
+    as on a full refresh."""
+    from loader.formats.reader import full_parse
+    from loader.synth import write_telemetry
+    from test_incremental_equivalence import MARTS, differences, snapshot
+
+    t = pg_target
+    build(t, small_season)
+    match = small_season[0]
+    spine = f'"{t.schema}_intermediate".int_player_matches'
+    (old_day,), = t.query(f"select distinct match_day from {spine} where match_id = %s", (match.match_id,))
+    moved = tmp_path / "moved" / match.telemetry_path.name
+    moved.parent.mkdir()
+    write_telemetry(_moved_by_days(full_parse(match.telemetry_path), 1), moved)
+    t.pewstats("load", "telemetry", "--detect-fights", str(moved), check=True)
+    t.dbt("build")
+    days = dict(t.query(f"select is_present, min(match_day) from {spine} where match_id = %s group by is_present",
+                        (match.match_id,)))
+    assert days == {True: old_day + datetime.timedelta(days=1), False: old_day}
+    snapshot(t, "incremental")
+    t.dbt("build", "--full-refresh")
+    assert differences(t, "incremental") == {m: (0, 0) for m in MARTS}

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import test_run
 
 from loader import exitcodes
 from loader.detection.detector import detect_fights, fights_to_ndjson
@@ -34,14 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_args(root: Path, *extra: str) -> list[str]:
-    return [
-        "run",
-        "--inbox", str(root / "inbox"),
-        "--archive", str(root / "archive"),
-        "--quarantine", str(root / "quarantine"),
-        "--summary", str(root / "summary.json"),
-        *extra,
-    ]
+    return test_run.run_args(root, *extra, metrics=False)  # these tests never asked for the metrics file
 
 
 def events_of(match) -> list[dict]:

@@ -44,14 +44,16 @@ def make_inbox(root: Path, season) -> Path:
     return inbox
 
 
-def run_args(root: Path, *extra: str) -> list[str]:
+def run_args(root: Path, *extra: str, metrics: bool = True) -> list[str]:
+    """`pewstats run` on the inbox, archive, quarantine and summary under ``root`` (and, with
+    ``metrics``, its Prometheus file): the arguments of every test of `run` (test_poison_pills too)."""
     return [
         "run",
         "--inbox", str(root / "inbox"),
         "--archive", str(root / "archive"),
         "--quarantine", str(root / "quarantine"),
         "--summary", str(root / "summary.json"),
-        "--metrics", str(root / "pewstats.prom"),
+        *(["--metrics", str(root / "pewstats.prom")] if metrics else []),
         *extra,
     ]
 

@@ -1,0 +1,64 @@
+{{
+    pewstats.rebuild_by(
+        key='match_day',
+        versions='int_player_matches',
+        version_column='changed_at',
+        watermark_column='version_at',
+    )
+}}
+{{ config(indexes=pewstats.postgres_indexes('account_id', 'match_day', 'version_at')) }}
+
+{#- player_damage_stats per player, UTC day, match-type bucket, weapon and damage reason,
+    rebuilt by day like int_player_day_weapons. `matches` counts the day's distinct
+    matches: a match is on one day and in one bucket, so the mart's sum of them is its
+    count of distinct matches. -#}
+
+with per_match as (
+
+    select
+        damage.account_id,
+        damage.weapon_id,
+        damage.damage_reason,
+        damage.match_id,
+        damage.total_damage,
+        damage.total_hits,
+        {{ pewstats.utc_date('matches.match_started_at') }} as match_day,
+        matches.match_type_bucket,
+        matches.match_started_at,
+        matches.version_at
+    from {{ ref('int_player_match_weapon_damage') }} as damage
+    inner join {{ ref('int_matches') }} as matches on damage.match_id = matches.match_id
+    where {{ pewstats.is_on_rebuilt_day('damage.match_id') }}
+
+),
+
+final as (
+
+    select
+        account_id,
+        match_day,
+        match_type_bucket,
+        weapon_id,
+        damage_reason,
+        cast(sum(total_damage) as numeric(20, 6)) as total_damage,
+        cast(sum(total_hits) as integer) as total_hits,
+        cast(count(distinct match_id) as integer) as matches,
+        max(match_started_at) as last_match_at,
+        max(version_at) as version_at
+    from per_match
+    group by account_id, match_day, match_type_bucket, weapon_id, damage_reason
+
+)
+
+select
+    account_id,
+    match_day,
+    match_type_bucket,
+    weapon_id,
+    damage_reason,
+    total_damage,
+    total_hits,
+    matches,
+    last_match_at,
+    version_at
+from final
