@@ -46,6 +46,9 @@ class LoadRequest:
     replace_kinds: tuple[str, ...] = ()  # kinds whose tables are replaced for match_ids
     row_counts: dict[str, Any] = field(default_factory=dict)
     load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # CPU seconds of each stage of the worker that parsed the file (read, flatten, detect,
+    # encode): what `bench_pipeline.py loader --profile` adds up; never stored
+    timings: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.replace_kinds:

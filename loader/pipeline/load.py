@@ -47,6 +47,9 @@ class FileResult:
     error: str | None = None
     json_bytes: int = 0
     seconds: float = 0.0
+    # CPU seconds by stage: the parsing worker's (read+flatten, detect, encode) and this
+    # process's write (write_cpu) and its wall time (write_wall); for profiles, never stored
+    timings: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line, whatever the file's name or the reason holds (``loader.errors.one_line``)."""
@@ -148,7 +151,9 @@ def _failure(kind: str, source: FileSource, reason: str) -> Failure:
 def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool, limits: ReadLimits | None) -> LoadRequest:
     from loader.formats.telemetry import parse_telemetry
 
+    cpu = time.process_time()
     batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights, limits=limits)
+    timings = {"read+flatten": time.process_time() - cpu}
     stats = batch.stats
     rows = dict(batch.rows)
     counts = batch.row_counts()
@@ -164,6 +169,7 @@ def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: 
         rows.update(fb.rows)
         counts.update(fb.row_counts())
         kinds = ("telemetry", "fights")
+        timings["detect"] = time.process_time() - cpu - timings["read+flatten"]
     counts["json_bytes"] = stats.json_bytes
     return LoadRequest(
         "telemetry",
@@ -174,6 +180,7 @@ def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: 
         rows,
         replace_kinds=kinds,
         row_counts=counts,
+        timings=timings,
     )
 
 
@@ -365,12 +372,14 @@ def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Ski
         sink.record_failure(parsed)
         return FileResult(str(path), kind, FAILED, error=parsed.error, seconds=seconds)
     parsed.check_widths()
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
         status = sink.write(parsed)
     except BadInputError as exc:
         failure = Failure(kind, str(path), str(exc), parsed.sha256, parsed.file_bytes)
         sink.record_failure(failure)
         return FileResult(str(path), kind, FAILED, error=failure.error, seconds=seconds)
+    timings = dict(parsed.timings, write_cpu=time.process_time() - cpu, write_wall=time.perf_counter() - wall)
     rows = sum(len(r) for r in parsed.rows.values())
     return FileResult(
         str(path),
@@ -381,4 +390,5 @@ def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Ski
         row_counts=parsed.row_counts,
         json_bytes=int(parsed.row_counts.get("json_bytes", parsed.file_bytes) or 0),
         seconds=seconds,
+        timings=timings,
     )
