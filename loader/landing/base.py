@@ -24,11 +24,14 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loader.formats import layout, tables
 from loader.landing import ledger
 from loader.landing.ledger import FAILED, LOADED, SKIPPED, SUPERSEDED
+
+if TYPE_CHECKING:
+    from loader.landing.copytext import EncodedTelemetry
 
 __all__ = ["FAILED", "LOADED", "SKIPPED", "SUPERSEDED", "Failure", "LoadRequest", "Sink"]
 
@@ -46,6 +49,9 @@ class LoadRequest:
     replace_kinds: tuple[str, ...] = ()  # kinds whose tables are replaced for match_ids
     row_counts: dict[str, Any] = field(default_factory=dict)
     load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # the compact tables' rows as COPY text, encoded by the parsing worker for a sink that
+    # takes it (``Sink.copy_text``); those tables are then absent from ``rows``
+    encoded: EncodedTelemetry | None = None
     # CPU seconds of each stage of the worker that parsed the file (read, flatten, detect,
     # encode): what `bench_pipeline.py loader --profile` adds up; never stored
     timings: dict[str, float] = field(default_factory=dict)
@@ -61,6 +67,11 @@ class LoadRequest:
             for row in self.rows.get(table.name, []):
                 if len(row) != width:
                     raise ValueError(f"{table.name}: row of {len(row)} values, expected {width}")
+
+    def row_total(self) -> int:
+        """Rows of every table, the pre-encoded ones included."""
+        encoded = sum(t.rows for t in self.encoded.tables.values()) if self.encoded else 0
+        return encoded + sum(len(r) for r in self.rows.values())
 
     def tables(self) -> list[tables.Table]:
         out: list[tables.Table] = []
@@ -93,6 +104,9 @@ class Sink(ABC):
     # whether the combat tables are stored compactly (loader/formats/layout.py, behind views of
     # the defined columns); a sink without views (the Parquet lake) stores the defined tables
     compact: bool = True
+    # whether the sink takes the compact tables as COPY text encoded by the parsing workers
+    # (``loader.landing.copytext``; ``_copy_text``)
+    copy_text: bool = False
 
     def __init__(self, raw_schema: str) -> None:
         self.raw_schema = raw_schema
@@ -119,7 +133,14 @@ class Sink(ABC):
                 for dictionary in layout.PER_MATCH.get(kind, ()):
                     self._delete_in(dictionary.name, layout.MATCH_KEY, keys)
             encoder: layout.Encoder | None = None
+            encoded = request.encoded.tables if request.encoded is not None else {}
             for table in request.tables():
+                if table.name in encoded:
+                    if encoder is None:  # read under the write lock: codes are assigned in commit order
+                        encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS), _base_times(request))
+                    copy = encoded[table.name]
+                    self._copy_text(copy.table, copy.columns, copy.text(encoder.damage_info))
+                    continue
                 rows = request.rows.get(table.name, [])
                 if not rows:
                     continue
@@ -134,8 +155,9 @@ class Sink(ABC):
                 else:
                     self._insert(table, rows, tail)
             if encoder is not None:
-                if encoder.new_characters:
-                    self._insert(layout.CHARACTERS, encoder.new_characters, ())
+                characters = encoder.new_characters + (request.encoded.characters if request.encoded else [])
+                if characters:
+                    self._insert(layout.CHARACTERS, characters, ())
                 if encoder.new_infos:
                     self._insert(layout.DAMAGE_INFOS, encoder.new_infos, ())
             for kind in request.replace_kinds:
@@ -223,6 +245,10 @@ class Sink(ABC):
     @abstractmethod
     def _insert(self, table: tables.Table | layout.StoredTable, rows: list[tuple], tail: tuple) -> None:
         """Bulk-insert rows (each followed by ``tail``: the load columns) in column order."""
+
+    def _copy_text(self, table: str, columns: list[str], data: bytes) -> None:
+        """COPY text rows (``loader.landing.copytext``) into a stored table (``copy_text`` sinks)."""
+        raise NotImplementedError(f"{self.name} does not take COPY text")
 
     @abstractmethod
     def _supersede(self, kind: str, match_ids: list[str]) -> None:

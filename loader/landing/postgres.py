@@ -62,6 +62,7 @@ def connect(conninfo: str = "", **kwargs: Any) -> psycopg.Connection:
 
 class PostgresSink(Sink):
     name = "postgres"
+    copy_text = True
 
     def __init__(
         self,
@@ -267,6 +268,13 @@ class PostgresSink(Sink):
         with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for row in rows:
                 copy.write_row(row + tail)
+
+    def _copy_text(self, table: str, columns: list[str], data: bytes) -> None:
+        copy_sql = sql.SQL("copy {} ({}) from stdin").format(
+            self._table(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            copy.write(data)
 
     def _supersede(self, kind: str, match_ids: list[str]) -> None:
         self.conn.execute(
