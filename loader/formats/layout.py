@@ -328,6 +328,17 @@ def _encoder_source(compact: CompactTable, split: bool = False) -> str:
     codes: list[str] = []
     key_pos = next(s.positions[0] for s in compact.slots if s.kind == "key")
     lines.append(f"    m = r[{key_pos}]")
+    floats = [slot.positions[0] for slot in compact.slots if slot.kind == "float"]
+    exact = "False"
+    if floats:
+        # every float of the row a float32 (the usual case), told by one pack of them all; a
+        # null or a value past float32's range makes the pack fail: then each one is checked
+        lines.append(f"    fl = ({''.join(f'r[{p}], ' for p in floats)})")
+        lines.append("    try:")
+        lines.append("        exact = _floats.unpack(_floats.pack(*fl)) == fl")
+        lines.append("    except (_StructError, OverflowError):")
+        lines.append("        exact = False")
+        exact = "exact"
     out: list[str] = []
     for n, slot in enumerate(compact.slots):
         p = slot.positions
@@ -341,7 +352,7 @@ def _encoder_source(compact: CompactTable, split: bool = False) -> str:
             (codes if split else out).append(f"c{n}")
         elif slot.kind == "float":
             lines.append(f"    v{n} = r[{p[0]}]")
-            lines.append(f"    if v{n} is None or _is_float32(v{n}):")
+            lines.append(f"    if {exact} or v{n} is None or _is_float32(v{n}):")
             lines.append(f"        f{n} = None")
             lines.append("    else:")
             lines.append(f"        f{n} = v{n}")
@@ -377,14 +388,16 @@ def copy_columns(compact: CompactTable) -> tuple[list[str], list[str]]:
 
 
 def _compile(compact: CompactTable, split: bool = False) -> Callable[[tuple, Encoder], Any]:
-    namespace: dict[str, Any] = {"_is_float32": is_float32, "_micro": _micro}
+    floats = sum(slot.kind == "float" for slot in compact.slots)
+    namespace: dict[str, Any] = {"_is_float32": is_float32, "_micro": _micro, "_StructError": struct.error,
+                                 "_floats": struct.Struct(f"<{floats}f")}
     source = _encoder_source(compact, split)
     exec(compile(source, f"<encoder {compact.name}>", "exec"), namespace)  # static source
     return namespace[f"encode_{compact.name}"]
 
 
 _ENCODERS = {name: _compile(c) for name, c in COMPACT.items()}
-# (stored row without its damage info codes, the codes): what the workers encode (loader.landing.copytext)
+# (stored row without its damage info codes, the codes): what the workers encode (loader.formats.copytext)
 SPLIT_ENCODERS = {name: _compile(c, split=True) for name, c in COMPACT.items()}
 
 # -- the views -----------------------------------------------------------------------------
