@@ -105,7 +105,7 @@ def profile_load(files: list[Path], jobs: int, detect: bool, db: str, env: dict[
             raise SystemExit("profile load failed: " + "; ".join(bad[:3]))
     sums: dict[str, float] = defaultdict(float)
     for r in results:
-        for stage, seconds in r.timings.items():
+        for stage, seconds in getattr(r, "timings", {}).items():  # older loaders report none
             sums[stage] += seconds
     sums["wall"] = wall
     sums["loader process cpu"] = _rusage_cpu(resource.RUSAGE_SELF) - self0
