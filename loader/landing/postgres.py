@@ -74,7 +74,9 @@ class PostgresSink(Sink):
         **connect_kwargs: Any,
     ) -> None:
         super().__init__(raw_schema)
-        self.conn = connect(conninfo, **connect_kwargs)
+        # UTF-8 whatever PGCLIENTENCODING says: the parse workers write COPY text in UTF-8
+        # (loader/landing/copytext.py), and every text the loader lands is Unicode
+        self.conn = connect(conninfo, **{"client_encoding": "UTF8", **connect_kwargs})
         self.owner_role = owner_role  # the raw tables' DDL runs as this role (`pewstats init --owner`)
         self.lock_timeout = lock_timeout
 

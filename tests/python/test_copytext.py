@@ -95,3 +95,18 @@ def test_a_match_the_compact_layout_cannot_hold_is_one_line_of_bad_input(tmp_pat
     result = parse_file("telemetry", str(path), copy_text=True)
     assert result.error is not None and "more than 5 distinct characters" in result.error
     assert "\n" not in result.error and result.sha256 is not None
+
+
+def test_non_ascii_text_lands_as_written_whatever_the_client_encoding(pg_target, tmp_path: Path, monkeypatch) -> None:
+    """The workers' COPY text is UTF-8: the sink's connection says so, even when the
+    environment asks libpq for another client encoding (PGCLIENTENCODING)."""
+    events = _events()
+    start = next(e for e in events if e["_T"] == "LogMatchStart")
+    start["characters"][1]["character"]["type"] = "Zoë"  # a LATIN1 character: no error, only a wrong byte
+    path = tmp_path / "latin.json.gz"
+    write_telemetry(events, path)
+    monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+    pg_target.pewstats("load", "telemetry", str(path), check=True)
+    types = pg_target.query(f'select character__type from "{pg_target.raw_schema}".log_match_start_characters')
+    assert ("Zoë",) in types
+    assert ("tab\tback\\slash\nline",) in types
