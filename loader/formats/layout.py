@@ -397,7 +397,7 @@ def _compile(compact: CompactTable, split: bool = False) -> Callable[[tuple, Enc
 
 
 _ENCODERS = {name: _compile(c) for name, c in COMPACT.items()}
-# (stored row without its damage info codes, the codes): what the workers encode (loader.formats.copytext)
+# (stored row without its damage info codes, the codes): what the workers encode (loader.landing.copytext)
 SPLIT_ENCODERS = {name: _compile(c, split=True) for name, c in COMPACT.items()}
 
 # -- the views -----------------------------------------------------------------------------
