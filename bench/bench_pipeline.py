@@ -2,7 +2,7 @@
 full refresh, disk bytes per damage event, peak memory. Prints figures and ratios; gates
 nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between runs.
 
-    python bench/bench_pipeline.py loader   [--matches 20] [--scale 1.0]
+    python bench/bench_pipeline.py loader   [--matches 20] [--scale 1.0] [--profile]
     python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
     python bench/bench_pipeline.py bytes    [--matches 40] [--scale 0.3]
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,9 @@ OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
 from loader.synth import generate_season  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from loader_stages import BackendCpu, print_profile, profile_load  # noqa: E402
 
 
 def season(matches: int, scale: float, seed: int = 1) -> list[tuple[Path, Path]]:
@@ -142,16 +146,38 @@ def bench_loader(args: argparse.Namespace) -> None:
     for p in tele:
         parse_telemetry(p)
     rows.append(("reader + flatten (1 core)", time.perf_counter() - t0, None))
+    cpu: dict[str, tuple[float, float | None]] = {}
     for jobs in (1, 2):
         for detect in (False, True):
             with fresh_database() as db:
                 cmd = PEWSTATS + ["load", "telemetry", "--jobs", str(jobs), *(["--detect-fights"] if detect else []), *map(str, tele)]
-                secs, peak = timed(cmd, env_for(db))
-                rows.append((f"loader to PostgreSQL, {jobs} job(s){' + detect' if detect else ''}", secs, peak))
+                what = f"loader to PostgreSQL, {jobs} job(s){' + detect' if detect else ''}"
+                kids0 = children_cpu()
+                with BackendCpu(db) as pg:
+                    secs, peak = timed(cmd, env_for(db))
+                cpu[what] = (children_cpu() - kids0, pg.total())
+                rows.append((what, secs, peak))
     print(f"\nloader: {n} matches, {mb:.0f} MB of JSON ({mb / n:.1f} MB/match), {os.cpu_count()} cores")
-    print(f"{'what':44} {'s':>7} {'matches/s':>10} {'MB/s':>8} {'x F1':>6} {'x F2':>6} {'peak MiB':>9}")
+    print(f"{'what':44} {'s':>7} {'matches/s':>10} {'MB/s':>8} {'x F1':>6} {'x F2':>6} {'peak MiB':>9}"
+          f" {'cpu ms/m':>9} {'pg ms/m':>8}")
     for what, secs, peak in rows:
-        print(f"{what:44} {secs:7.2f} {n / secs:10.2f} {mb / secs:8.1f} {f1 / secs:6.2f} {f2 / secs:6.2f} {peak if peak is not None else '':>9}")
+        loader_cpu, pg_cpu = cpu.get(what, (None, None))
+        print(f"{what:44} {secs:7.2f} {n / secs:10.2f} {mb / secs:8.1f} {f1 / secs:6.2f} {f2 / secs:6.2f}"
+              f" {peak if peak is not None else '':>9}"
+              f" {'' if loader_cpu is None else f'{loader_cpu / n * 1000:.0f}':>9}"
+              f" {'' if pg_cpu is None else f'{pg_cpu / n * 1000:.0f}':>8}")
+    print("  cpu ms/m: CPU of the loader and its workers per match; pg ms/m: of PostgreSQL's backends")
+    if args.profile:
+        profiles = {}
+        for jobs in (1, 2):
+            with fresh_database() as db:
+                profiles[f"{jobs} job(s) + detect"] = profile_load(tele, jobs, True, db, env_for(db))
+        print_profile(n, profiles)
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def db_query(db: str, q: str) -> list[tuple]:
@@ -430,6 +456,8 @@ def main() -> None:
     p = sub.add_parser("loader")
     p.add_argument("--matches", type=int, default=20)
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--profile", action="store_true",
+                   help="also load in this process, 1 and 2 jobs with detection, and print CPU by stage and process")
     p = sub.add_parser("e2e")
     p.add_argument("--matches", type=int, default=100)
     p.add_argument("--scale", type=float, default=1.0)

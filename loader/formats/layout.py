@@ -320,11 +320,25 @@ class Encoder:
         return [fn(r, self) for r in rows]
 
 
-def _encoder_source(compact: CompactTable) -> str:
-    """The source of ``encode_<table>(row, encoder)`` -> the stored row (generated once)."""
+def _encoder_source(compact: CompactTable, split: bool = False) -> str:
+    """The source of ``encode_<table>(row, encoder)`` -> the stored row (generated once);
+    ``split``: -> (the stored row without its damage info codes, those codes), the
+    columns in ``copy_columns`` order."""
     lines = [f"def encode_{compact.name}(r, enc):"]
+    codes: list[str] = []
     key_pos = next(s.positions[0] for s in compact.slots if s.kind == "key")
     lines.append(f"    m = r[{key_pos}]")
+    floats = [slot.positions[0] for slot in compact.slots if slot.kind == "float"]
+    exact = "False"
+    if floats:
+        # every float of the row a float32 (the usual case), told by one pack of them all; a
+        # null or a value past float32's range makes the pack fail: then each one is checked
+        lines.append(f"    fl = ({''.join(f'r[{p}], ' for p in floats)})")
+        lines.append("    try:")
+        lines.append("        exact = _floats.unpack(_floats.pack(*fl)) == fl")
+        lines.append("    except (_StructError, OverflowError):")
+        lines.append("        exact = False")
+        exact = "exact"
     out: list[str] = []
     for n, slot in enumerate(compact.slots):
         p = slot.positions
@@ -335,10 +349,10 @@ def _encoder_source(compact: CompactTable) -> str:
             out.append(f"c{n}")
         elif slot.kind == "damage_info":
             lines.append(f"    c{n} = enc.damage_info((r[{p[0]}], r[{p[1]}], r[{p[2]}]))")
-            out.append(f"c{n}")
+            (codes if split else out).append(f"c{n}")
         elif slot.kind == "float":
             lines.append(f"    v{n} = r[{p[0]}]")
-            lines.append(f"    if v{n} is None or _is_float32(v{n}):")
+            lines.append(f"    if {exact} or v{n} is None or _is_float32(v{n}):")
             lines.append(f"        f{n} = None")
             lines.append("    else:")
             lines.append(f"        f{n} = v{n}")
@@ -358,17 +372,33 @@ def _encoder_source(compact: CompactTable) -> str:
             out += [f"v{n}", f"w{n}"]
         else:
             out.append(f"r[{p[0]}]")
-    lines.append(f"    return ({', '.join(out)},)")
+    if split:
+        lines.append(f"    return ({', '.join(out)},), ({''.join(c + ', ' for c in codes)})")
+    else:
+        lines.append(f"    return ({', '.join(out)},)")
     return "\n".join(lines) + "\n"
 
 
-def _compile(compact: CompactTable) -> Callable[[tuple, Encoder], tuple]:
-    namespace: dict[str, Any] = {"_is_float32": is_float32, "_micro": _micro}
-    exec(compile(_encoder_source(compact), f"<encoder {compact.name}>", "exec"), namespace)  # static source
+def copy_columns(compact: CompactTable) -> tuple[list[str], list[str]]:
+    """The stored columns of a compact table in the order of a split encoder's output: the
+    columns without the damage info codes, and the codes' columns."""
+    plain = [c.name for slot in compact.slots if slot.kind != "damage_info" for c in slot.stored]
+    codes = [slot.stored[0].name for slot in compact.slots if slot.kind == "damage_info"]
+    return plain, codes
+
+
+def _compile(compact: CompactTable, split: bool = False) -> Callable[[tuple, Encoder], Any]:
+    floats = sum(slot.kind == "float" for slot in compact.slots)
+    namespace: dict[str, Any] = {"_is_float32": is_float32, "_micro": _micro, "_StructError": struct.error,
+                                 "_floats": struct.Struct(f"<{floats}f")}
+    source = _encoder_source(compact, split)
+    exec(compile(source, f"<encoder {compact.name}>", "exec"), namespace)  # static source
     return namespace[f"encode_{compact.name}"]
 
 
 _ENCODERS = {name: _compile(c) for name, c in COMPACT.items()}
+# (stored row without its damage info codes, the codes): what the workers encode (loader.landing.copytext)
+SPLIT_ENCODERS = {name: _compile(c, split=True) for name, c in COMPACT.items()}
 
 # -- the views -----------------------------------------------------------------------------
 

@@ -25,11 +25,14 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loader.formats import layout, tables
 from loader.landing import ledger
 from loader.landing.ledger import FAILED, LOADED, SKIPPED, SUPERSEDED
+
+if TYPE_CHECKING:
+    from loader.landing.copytext import EncodedTelemetry
 
 __all__ = ["FAILED", "LOADED", "SKIPPED", "SUPERSEDED", "Failure", "LoadRequest", "Sink"]
 
@@ -47,6 +50,12 @@ class LoadRequest:
     replace_kinds: tuple[str, ...] = ()  # kinds whose tables are replaced for match_ids
     row_counts: dict[str, Any] = field(default_factory=dict)
     load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # the compact tables' rows as COPY text, encoded by the parsing worker for a sink that
+    # takes it (``Sink.copy_text``); those tables are then absent from ``rows``
+    encoded: EncodedTelemetry | None = None
+    # CPU seconds of each stage of the worker that parsed the file (read, flatten, detect,
+    # encode): what `bench_pipeline.py loader --profile` adds up; never stored
+    timings: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.replace_kinds:
@@ -59,6 +68,11 @@ class LoadRequest:
             for row in self.rows.get(table.name, []):
                 if len(row) != width:
                     raise ValueError(f"{table.name}: row of {len(row)} values, expected {width}")
+
+    def row_total(self) -> int:
+        """Rows of every table, the pre-encoded ones included."""
+        encoded = sum(t.rows for t in self.encoded.tables.values()) if self.encoded else 0
+        return encoded + sum(len(r) for r in self.rows.values())
 
     def tables(self) -> list[tables.Table]:
         out: list[tables.Table] = []
@@ -81,6 +95,9 @@ class Sink(ABC):
     """A database the loader lands raw rows in."""
 
     name: str = "sink"
+    # whether the sink takes the compact tables as COPY text encoded by the parsing workers
+    # (``loader.landing.copytext``; ``_copy_text``)
+    copy_text: bool = False
 
     def __init__(self, raw_schema: str) -> None:
         self.raw_schema = raw_schema
@@ -177,6 +194,10 @@ class Sink(ABC):
     @abstractmethod
     def _insert(self, table: tables.Table | layout.StoredTable, rows: list[tuple], tail: tuple) -> None:
         """Bulk-insert rows (each followed by ``tail``: the load columns) in column order."""
+
+    def _copy_text(self, table: str, columns: list[str], data: bytes) -> None:
+        """COPY text rows (``loader.landing.copytext``) into a stored table (``copy_text`` sinks)."""
+        raise NotImplementedError(f"{self.name} does not take COPY text")
 
     @abstractmethod
     def _supersede(self, kind: str, match_ids: list[str]) -> None:

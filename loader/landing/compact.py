@@ -37,7 +37,16 @@ class CompactSink(Sink):
             for dictionary in layout.PER_MATCH.get(kind, ()):
                 self._delete_in(dictionary.name, layout.MATCH_KEY, keys)
         encoder: layout.Encoder | None = None
+        # tables a parsing worker encoded as COPY text (a ``copy_text`` sink): only the shared
+        # damage-info codes are appended here, under the write lock
+        encoded = request.encoded.tables if request.encoded is not None else {}
         for table in request.tables():
+            if table.name in encoded:
+                if encoder is None:  # read under the write lock: codes are assigned in commit order
+                    encoder = layout.Encoder(self._select_all(layout.DAMAGE_INFOS), _base_times(request))
+                copy = encoded[table.name]
+                self._copy_text(copy.table, copy.columns, copy.text(encoder.damage_info))
+                continue
             rows = request.rows.get(table.name, [])
             if not rows:
                 continue
@@ -50,8 +59,9 @@ class CompactSink(Sink):
             else:
                 self._insert(table, rows, tail)
         if encoder is not None:
-            if encoder.new_characters:
-                self._insert(layout.CHARACTERS, encoder.new_characters, ())
+            characters = encoder.new_characters + (request.encoded.characters if request.encoded else [])
+            if characters:
+                self._insert(layout.CHARACTERS, characters, ())
             if encoder.new_infos:
                 self._insert(layout.DAMAGE_INFOS, encoder.new_infos, ())
 

@@ -63,6 +63,7 @@ def connect(conninfo: str = "", **kwargs: Any) -> psycopg.Connection:
 
 class PostgresSink(CompactSink):
     name = "postgres"
+    copy_text = True
 
     def __init__(
         self,
@@ -74,7 +75,9 @@ class PostgresSink(CompactSink):
         **connect_kwargs: Any,
     ) -> None:
         super().__init__(raw_schema)
-        self.conn = connect(conninfo, **connect_kwargs)
+        # UTF-8 whatever PGCLIENTENCODING says: the parse workers write COPY text in UTF-8
+        # (loader/landing/copytext.py), and every text the loader lands is Unicode
+        self.conn = connect(conninfo, **{"client_encoding": "UTF8", **connect_kwargs})
         self.owner_role = owner_role  # the raw tables' DDL runs as this role (`pewstats init --owner`)
         self.lock_timeout = lock_timeout
 
@@ -268,6 +271,13 @@ class PostgresSink(CompactSink):
         with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for row in rows:
                 copy.write_row(row + tail)
+
+    def _copy_text(self, table: str, columns: list[str], data: bytes) -> None:
+        copy_sql = sql.SQL("copy {} ({}) from stdin").format(
+            self._table(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            copy.write(data)
 
     def _supersede(self, kind: str, match_ids: list[str]) -> None:
         self.conn.execute(

@@ -21,13 +21,16 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from loader.config import ReadLimits, Settings
 from loader.errors import BadInputError, display_path, one_line
 from loader.formats.jsonstream import FileSource
 from loader.landing import open_sink
 from loader.landing.base import FAILED, LOADED, SKIPPED, Failure, LoadRequest, Sink
+
+if TYPE_CHECKING:
+    from loader.landing.copytext import EncodedTelemetry
 
 KINDS = ("telemetry", "matches", "fights")
 
@@ -47,6 +50,9 @@ class FileResult:
     error: str | None = None
     json_bytes: int = 0
     seconds: float = 0.0
+    # CPU seconds by stage: the parsing worker's (read+flatten, detect, encode) and this
+    # process's write (write_cpu) and its wall time (write_wall); for profiles, never stored
+    timings: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line, whatever the file's name or the reason holds (``loader.errors.one_line``)."""
@@ -100,14 +106,16 @@ def parse_file(
     data: bytes | None = None,
     sha256: str | None = None,
     limits: ReadLimits | None = None,
+    copy_text: bool = False,
 ) -> LoadRequest | Failure:
     """Read and parse one file into a LoadRequest, or a Failure with a one-line reason
-    (``data``, ``sha256``: the file's bytes and hash if they were read already)."""
+    (``data``, ``sha256``: the file's bytes and hash if they were read already; ``copy_text``:
+    encode a telemetry file's compact tables as COPY text, ``loader.landing.copytext``)."""
     source = FileSource(path, data, sha256)
     _fault_injection(path)
     try:
         if kind == "telemetry":
-            return _telemetry_request(source, match_id, detect_fights, limits)
+            return _telemetry_request(source, match_id, detect_fights, limits, copy_text)
         if kind == "matches":
             from loader.formats.matches import parse_match_file
 
@@ -145,10 +153,14 @@ def _failure(kind: str, source: FileSource, reason: str) -> Failure:
     return Failure(kind, str(source.path), reason, sha256, size)
 
 
-def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: bool, limits: ReadLimits | None) -> LoadRequest:
+def _telemetry_request(
+    source: FileSource, match_id: str | None, detect_fights: bool, limits: ReadLimits | None, copy_text: bool = False
+) -> LoadRequest:
     from loader.formats.telemetry import parse_telemetry
 
+    cpu = time.process_time()
     batch = parse_telemetry(source, match_id=match_id, keep_combat_events=detect_fights, limits=limits)
+    timings = {"read+flatten": time.process_time() - cpu}
     stats = batch.stats
     rows = dict(batch.rows)
     counts = batch.row_counts()
@@ -164,7 +176,15 @@ def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: 
         rows.update(fb.rows)
         counts.update(fb.row_counts())
         kinds = ("telemetry", "fights")
+        timings["detect"] = time.process_time() - cpu - timings["read+flatten"]
     counts["json_bytes"] = stats.json_bytes
+    encoded = None
+    if copy_text:
+        cpu = time.process_time()
+        encoded = _encode(rows)
+        for name in encoded.tables:
+            del rows[name]
+        timings["encode"] = time.process_time() - cpu
     return LoadRequest(
         "telemetry",
         str(source.path),
@@ -174,7 +194,26 @@ def _telemetry_request(source: FileSource, match_id: str | None, detect_fights: 
         rows,
         replace_kinds=kinds,
         row_counts=counts,
+        encoded=encoded,
+        timings=timings,
     )
+
+
+def _encode(rows: dict[str, list[tuple]]) -> "EncodedTelemetry":
+    """The compact tables of a telemetry file as COPY text (a value the compact layout cannot
+    hold, such as too many characters in a match, is bad input: one line, nothing landed)."""
+    import psycopg
+
+    from loader.formats import layout, tables
+    from loader.landing.copytext import encode_telemetry
+
+    header = tables.TELEMETRY_MATCHES
+    at, base = header.position("match_id"), header.position(layout.BASE_TIME)
+    bases = {r[at]: r[base] for r in rows.get(header.name, [])}
+    try:
+        return encode_telemetry(rows, bases)
+    except (ValueError, psycopg.DataError) as exc:  # psycopg: a value its COPY formatter refuses
+        raise BadInputError(f"the file's rows cannot be stored: {one_line(str(exc))}") from exc
 
 
 def os_reason(exc: OSError) -> str:
@@ -283,6 +322,7 @@ def _parsed(
     loaded: dict[int, set[str]],
     window: int,
     limits: ReadLimits | None = None,
+    copy_text: bool = False,
 ) -> Iterator[tuple[Path, LoadRequest | Failure | Skipped, float]]:
     """Parse results in input order, with at most ``window`` files parsed ahead."""
 
@@ -291,7 +331,7 @@ def _parsed(
         if isinstance(known, Skipped):
             return known, ()
         # parse_file's arguments in order (data, sha256: None when the file was not read here)
-        args = (kind, str(p), match_id, detect_fights, *(known or (None, None)), limits)
+        args = (kind, str(p), match_id, detect_fights, *(known or (None, None)), limits, copy_text)
         return (parse_file(*args) if parsers.executor is None else parsers.submit(args)), args
 
     if parsers.executor is None:
@@ -345,7 +385,7 @@ def load_files(
             loaded = sink.loaded_versions(kind)
             window = max(2, 2 * jobs)
             for p, parsed, seconds in _parsed(
-                parsers, kind, paths, match_id, detect_fights, loaded, window, settings.read_limits
+                parsers, kind, paths, match_id, detect_fights, loaded, window, settings.read_limits, sink.copy_text
             ):
                 res = _land(sink, kind, p, parsed, seconds)
                 results.append(res)
@@ -365,13 +405,15 @@ def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Ski
         sink.record_failure(parsed)
         return FileResult(str(path), kind, FAILED, error=parsed.error, seconds=seconds)
     parsed.check_widths()
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
         status = sink.write(parsed)
     except BadInputError as exc:
         failure = Failure(kind, str(path), str(exc), parsed.sha256, parsed.file_bytes)
         sink.record_failure(failure)
         return FileResult(str(path), kind, FAILED, error=failure.error, seconds=seconds)
-    rows = sum(len(r) for r in parsed.rows.values())
+    timings = dict(parsed.timings, write_cpu=time.process_time() - cpu, write_wall=time.perf_counter() - wall)
+    rows = parsed.row_total()
     return FileResult(
         str(path),
         kind,
@@ -381,4 +423,5 @@ def _land(sink: Sink, kind: str, path: Path, parsed: LoadRequest | Failure | Ski
         row_counts=parsed.row_counts,
         json_bytes=int(parsed.row_counts.get("json_bytes", parsed.file_bytes) or 0),
         seconds=seconds,
+        timings=timings,
     )

@@ -32,6 +32,7 @@ def _odd_values(events: list[dict]) -> list[dict]:
         e["common"]["isGame"] = 0.1
     damage[2]["_D"] = damage[2]["_D"][:19] + ".123456Z"  # not a whole millisecond
     damage[3]["_D"] = "2031-01-01T00:00:00.000Z"  # beyond an integer's milliseconds of the base
+    damage[4]["victim"]["location"]["y"] = 1e39  # past float32's range: the row's floats cannot be packed at once
     damage[0]["damageTypeCategory"] = None
     damage[0]["damageReason"] = None
     damage[1]["damageCauserName"] = "WeapNeverSeenBefore_C"
