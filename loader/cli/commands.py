@@ -308,6 +308,9 @@ def entry() -> None:
 @click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path), default="quarantine", show_default=True,
               help="Where files that failed move, each with a <file>.reason note beside it.")
 @click.option("--full-refresh", is_flag=True, help="Rebuild every model from the raw tables (the backfill).")
+@click.option("--full-tests", is_flag=True,
+              help="Every data test reads its whole table, and the unit tests run (the nightly check). Without it"
+                   " an incremental run tests the rows it rebuilt and leaves the unit tests to CI.")
 @click.option("--no-detect-fights", is_flag=True, help="Do not detect fights while loading telemetry.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default="run-summary.json", show_default=True,
               help="JSON report of the run (counts, dbt results, last success), written atomically.")
@@ -319,9 +322,9 @@ def entry() -> None:
 @jobs_option
 @limits_options
 @target_options
-def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no_detect_fights: bool, summary_path: Path,
-            metrics_path: Path | None, min_age: float, jobs: int, max_inflate_mib: int, max_event_mib: int, target: str,
-            raw_schema: str, duckdb_path: str) -> None:
+def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, full_tests: bool, no_detect_fights: bool,
+            summary_path: Path, metrics_path: Path | None, min_age: float, jobs: int, max_inflate_mib: int,
+            max_event_mib: int, target: str, raw_schema: str, duckdb_path: str) -> None:
     """Load every new file from the inbox, then dbt build. What cron calls.
 
     Exit codes: 0 success, 1 some files failed (quarantined; the rest loaded and built),
@@ -334,9 +337,9 @@ def run_cmd(inbox: Path, archive: Path, quarantine: Path, full_refresh: bool, no
     settings = with_limits(settings_from(target, raw_schema, duckdb_path), max_inflate_mib, max_event_mib)
     with ResultPrinter(pending_files(inbox), interactive=is_interactive()) as printer:
         summary = run(
-            settings, inbox, archive, quarantine, full_refresh=full_refresh, detect_fights=not no_detect_fights,
-            jobs=jobs, summary_path=summary_path, metrics_path=metrics_path, on_result=printer,
-            log=lambda m: click.echo(m, err=True), min_age=min_age,
+            settings, inbox, archive, quarantine, full_refresh=full_refresh, full_tests=full_tests,
+            detect_fights=not no_detect_fights, jobs=jobs, summary_path=summary_path, metrics_path=metrics_path,
+            on_result=printer, log=lambda m: click.echo(m, err=True), min_age=min_age,
         )
     if summary.error:
         click.echo(f"error: {summary.error}", err=True)

@@ -82,18 +82,32 @@ def invoke(args: list[str], settings: Settings):  # -> dbtRunnerResult
     return dbtRunner().invoke(full)
 
 
-def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False) -> dict[str, Any]:
-    """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all."""
+def dbt_build(
+    settings: Settings, full_refresh: bool, select: str | None = None, quiet: bool = False, full_tests: bool = False
+) -> dict[str, Any]:
+    """Run ``dbt build``; count what failed. Raises InfrastructureError when dbt cannot run at all.
+
+    An incremental build (neither ``full_refresh`` nor ``full_tests``) is the cron job's: its
+    data tests read the rows it rebuilt (macros/scoped_tests.sql) and the unit tests, which
+    check the models' logic on fixed inputs and give the same answer on every run of the same
+    code, are left to CI (``--exclude-resource-type unit_test``). ``full_tests`` (the nightly
+    check) runs every data test on whole tables and the unit tests; ``full_refresh`` (the
+    backfill) reads whole tables anyway and runs the unit tests too.
+    """
     args = ["build"]
     if quiet:  # errors only (the demo prints its own summary)
         args.append("--quiet")
     if full_refresh:
         args.append("--full-refresh")
+    if full_tests:
+        args += ["--vars", "{full_tests: true}"]
+    if not (full_refresh or full_tests):
+        args += ["--exclude-resource-type", "unit_test"]
     if select:
         args += ["--select", select]
     res = invoke(args, settings)
     out: dict[str, Any] = {
-        "success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0,
+        "success": bool(res.success), "nodes": 0, "tests_failed": 0, "models_failed": 0, "warnings": 0, "unit_tests": 0,
         "errors": [],  # the messages of the nodes that errored (loader.pipeline.run tells infrastructure from them)
     }
     if res.exception is not None:
@@ -103,6 +117,7 @@ def dbt_build(settings: Settings, full_refresh: bool, select: str | None = None,
         status = str(node_result.status).lower()
         resource = node_result.node.resource_type
         resource = getattr(resource, "value", resource)
+        out["unit_tests"] += resource == "unit_test"
         if status in ("fail", "error") and resource in ("test", "unit_test"):
             out["tests_failed"] += 1
         elif status == "error":

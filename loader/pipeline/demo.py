@@ -105,6 +105,7 @@ def run_demo(workdir: Path, database: Path, *, matches: int, seed: int, scale: f
         settings, inbox, workdir / "archive", workdir / "quarantine",
         jobs=0, summary_path=workdir / "run-summary.json", metrics_path=workdir / "pewstats.prom",
         log=lambda m: click.echo(m, err=True), quiet_dbt=True,
+        full_tests=True,  # a first build reads whole tables anyway; the unit tests run too, to be seen
     )
     if summary.exit_code != exitcodes.OK:
         click.echo(f"demo run failed: {summary.outcome} {summary.error or ''}", err=True)

@@ -66,6 +66,7 @@ class RunSummary:
     duration_seconds: float = 0.0
     target: str = ""
     full_refresh: bool = False
+    full_tests: bool = False
     exit_code: int = 0
     outcome: str = "success"
     files_loaded: int = 0
@@ -74,6 +75,7 @@ class RunSummary:
     rows_landed: int = 0
     dbt_success: bool | None = None
     dbt_nodes: int = 0
+    dbt_unit_tests: int = 0
     dbt_tests_failed: int = 0
     dbt_models_failed: int = 0
     dbt_warnings: int = 0
@@ -261,6 +263,7 @@ def run(
     quarantine: Path,
     *,
     full_refresh: bool = False,
+    full_tests: bool = False,
     detect_fights: bool = True,
     jobs: int = 0,
     summary_path: Path | None = None,
@@ -277,6 +280,7 @@ def run(
         started_at=datetime.now(timezone.utc).isoformat(),
         target=settings.describe(),
         full_refresh=full_refresh,
+        full_tests=full_tests,
         last_success_at=previous_success(summary_path),
     )
     try:
@@ -293,10 +297,11 @@ def run(
                 {"path": display_path(r.path), "error": one_line(r.error or "")} for r in results if r.status == "failed"
             ]
             log(f"loaded {summary.files_loaded}, skipped {summary.files_skipped}, failed {summary.files_failed} files")
-            log("dbt build" + (" --full-refresh" if full_refresh else ""))
-            dbt = dbt_build(settings, full_refresh, quiet=quiet_dbt)
+            log("dbt build" + (" --full-refresh" if full_refresh else "") + (" with every test" if full_tests else ""))
+            dbt = dbt_build(settings, full_refresh, quiet=quiet_dbt, full_tests=full_tests)
             summary.dbt_success = dbt["success"]
             summary.dbt_nodes = dbt["nodes"]
+            summary.dbt_unit_tests = dbt["unit_tests"]
             summary.dbt_tests_failed = dbt["tests_failed"]
             summary.dbt_models_failed = dbt["models_failed"]
             summary.dbt_warnings = dbt["warnings"]

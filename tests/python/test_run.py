@@ -143,3 +143,28 @@ def test_failing_data_test_gives_the_dbt_exit_code(duck_target, small_season, tm
     assert proc.returncode == exitcodes.DBT_FAILED, proc.stderr[-3000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["dbt_tests_failed"] >= 1 and summary["outcome"] == "dbt_failed"
+
+
+@pytest.mark.slow
+def test_cron_run_tests_what_it_rebuilt_and_full_tests_every_row(duck_target, small_season, tmp_path: Path) -> None:
+    """A plain `pewstats run` (the cron job) tests the rows it rebuilt and runs no unit test;
+    `--full-tests` (the nightly check) reads whole tables and runs the unit tests."""
+    t = duck_target
+    make_inbox(tmp_path, small_season[:1])
+    assert t.pewstats(*run_args(tmp_path)).returncode == exitcodes.OK
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["dbt_nodes"] > 0 and summary["dbt_unit_tests"] == 0 and summary["full_tests"] is False
+
+    # an old row goes bad behind the builds' back; the next cron run rebuilds another match only
+    old = small_season[0].match_id
+    t.query(f"update \"{t.schema}\".fights set outcome = 'BOGUS_OLD' where match_id = ?", (old,))
+    make_inbox(tmp_path / "next", small_season[1:2])
+    proc = t.pewstats(*run_args(tmp_path, "--inbox", str(tmp_path / "next" / "inbox")))
+    assert proc.returncode == exitcodes.OK, proc.stderr[-3000:]
+    assert json.loads((tmp_path / "summary.json").read_text())["dbt_unit_tests"] == 0
+
+    proc = t.pewstats(*run_args(tmp_path, "--full-tests"))  # nothing new: the nightly check
+    assert proc.returncode == exitcodes.DBT_FAILED, proc.stderr[-3000:]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["full_tests"] is True and summary["dbt_unit_tests"] > 0
+    assert summary["dbt_tests_failed"] == 1 and summary["outcome"] == "dbt_failed"
