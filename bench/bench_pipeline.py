@@ -6,12 +6,13 @@ nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between
     python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
     python bench/bench_pipeline.py bytes    [--matches 40] [--scale 0.3]
-    python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
+    python bench/bench_pipeline.py incremental [--history 200,40000,10000] [--new 20] [--scale 0.3]
                                                [--generated 1000] [--full-refresh]
-                                               [--population grows,fixed]
+                                               [--full-refresh-populations fixed]
+                                               [--population grows,fixed] [--keep]
 
 PostgreSQL from PG* variables (default 127.0.0.1:5432, user postgres); each benchmark
-works in its own fresh database, dropped at the end.
+works in its own fresh database, dropped at the end (``incremental --keep`` keeps them).
 """
 
 from __future__ import annotations
