@@ -6,12 +6,13 @@ nothing. Generated seasons go to bench/out/ (git-ignored) and are reused between
     python bench/bench_pipeline.py memory   [--big-scale 6.5] [--files 20]
     python bench/bench_pipeline.py e2e      [--matches 1000] [--scale 1.0]
     python bench/bench_pipeline.py bytes    [--matches 40] [--scale 0.3]
-    python bench/bench_pipeline.py incremental [--history 200,2000,10000] [--new 20] [--scale 0.3]
+    python bench/bench_pipeline.py incremental [--history 200,40000,10000] [--new 20] [--scale 0.3]
                                                [--generated 1000] [--full-refresh]
-                                               [--population grows,fixed]
+                                               [--full-refresh-populations fixed]
+                                               [--population grows,fixed] [--keep]
 
 PostgreSQL from PG* variables (default 127.0.0.1:5432, user postgres); each benchmark
-works in its own fresh database, dropped at the end.
+works in its own fresh database, dropped at the end (``incremental --keep`` keeps them).
 """
 
 from __future__ import annotations
@@ -74,7 +75,14 @@ def fresh_database(keep: bool = False, template: str | None = None) -> Iterator[
         if template is None:
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
         else:
-            conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
+            for attempt in range(20):  # an autovacuum worker may still be connected to the template
+                try:
+                    conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 19:
+                        raise
+                    time.sleep(3)
     try:
         yield name
     finally:
@@ -369,7 +377,9 @@ def bench_incremental(args: argparse.Namespace) -> None:
                 timed(PEWSTATS + ["load", "matches", *[str(m) for _, m in pairs[:n]]], env)
             return loaded[n]
 
-        for population, h in [(p, h) for p in args.population.split(",") for h in sizes]:
+        # size by size, both populations at each: the sizes in the order given (the first is
+        # each population's base for the ratio), so a run cut short still has whole pairs
+        for h, population in [(h, p) for h in sizes for p in args.population.split(",")]:
             results.append(incremental_run(args, population, h, history_database(min(h, generated)), new))
     print_incremental(args, results)
 
@@ -390,7 +400,7 @@ def incremental_run(args: argparse.Namespace, population: str, h: int, template:
         t_inc, m_inc = timed(PEWSTATS + ["dbt", "build"], env)
         keep_run_results(f"{population}-{h}-incremental")
         t_full, m_full = None, None
-        if args.full_refresh:
+        if args.full_refresh and population in (args.full_refresh_populations or population).split(","):
             t_full, m_full = timed(PEWSTATS + ["dbt", "build", "--full-refresh"], env)
             keep_run_results(f"{population}-{h}-full-refresh")
         (events,), = db_query(db, "select count(*) from raw.log_player_take_damage")
@@ -474,6 +484,9 @@ def main() -> None:
     p.add_argument("--generated", type=int, default=0,
                    help="generate and load at most this many history matches; copy them in SQL up to each history size")
     p.add_argument("--full-refresh", action="store_true", help="also time dbt build --full-refresh after the incremental build")
+    p.add_argument("--full-refresh-populations", default=None,
+                   help="with --full-refresh: only for these populations (comma list; default every one). The first"
+                        " build is a full build of the same history too, for every population")
     p.add_argument("--population", default="grows",
                    help="comma list of 'grows' (copied matches get their own accounts) and 'fixed' (copies keep the 360 accounts)")
     p.add_argument("--keep", action="store_true",

@@ -6,7 +6,12 @@
         watermark_column='changed_at',
     )
 }}
-{{ config(indexes=pewstats.postgres_indexes('match_id', 'account_id', 'changed_at')) }}
+{{ config(indexes=pewstats.postgres_indexes('match_id', ['account_id', 'changed_at'], 'changed_at')) }}
+{#- (account_id, changed_at): the player models' filter `account_id in (select account_id from
+    this where changed_at > <watermark>)` is planned, for a small table (player_fight_stats,
+    player_profiles, their tests), as a probe of this index per row; with an index on
+    account_id alone each probe read every spine row of the player (360 accounts with 11,000
+    matches each at 40,000 matches: 7 s for player_fight_stats, 6.9 s for its unique test). -#}
 
 {#- The player x match spine. Every player seen in a match (telemetry or fights), rebuilt
     whenever any source of the match changes. When a new version of a match no longer has
