@@ -43,6 +43,16 @@
     {%- do ref(versions) -%}
 {%- endmacro %}
 
+{#- The declaration of the models rebuilt by UTC day (the per-player-day models, the daily
+    marts): the days whose matches changed, with the spine as versions (its rows carry their
+    match's day, and a tombstone on the old day when a reloaded match moved). One definition for
+    all of them; `watermark_column` is the model's version column. -#}
+{% macro rebuild_by_day(watermark_column) -%}
+    {%- do pewstats.rebuild_by(
+        key='match_day', versions='int_player_matches', version_column='changed_at', watermark_column=watermark_column
+    ) -%}
+{%- endmacro %}
+
 {#- The declaration of the model being built, or of `node` (a graph node): none without one,
     and while dbt parses. -#}
 {% macro rebuild_config(node=none) -%}

@@ -1,11 +1,4 @@
-{{
-    pewstats.rebuild_by(
-        key='match_day',
-        versions='int_player_matches',
-        version_column='changed_at',
-        watermark_column='version_at',
-    )
-}}
+{{ pewstats.rebuild_by_day(watermark_column='version_at') }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'match_day', 'version_at')) }}
 
 {#- player_damage_stats per player, UTC day, match-type bucket, weapon and damage reason,
@@ -13,6 +6,10 @@
     matches: a match is on one day and in one bucket, so the mart's sum of them is its
     count of distinct matches. -#}
 
+-- The same shape as the other per-player-day models and the daily marts (per-match rows of
+-- the days to rebuild joined to their match, summed per player and day): each model states
+-- its own grain and columns; the measures come from macros/measures.sql, the days from
+-- pewstats.rebuild_by_day and is_on_rebuilt_day.
 with per_match as (
 
     select

@@ -1,17 +1,14 @@
-{{
-    pewstats.rebuild_by(
-        key='match_day',
-        versions='int_player_matches',
-        version_column='changed_at',
-        watermark_column='version_at',
-    )
-}}
+{{ pewstats.rebuild_by_day(watermark_column='version_at') }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'match_day', 'version_at')) }}
 
 {#- player_fight_stats per player, UTC day and match-type bucket, rebuilt by day like
     int_player_day_weapons: a row for each day with a fight row of the player. -#}
 {%- set measures = pewstats.stored_measures(pewstats.fight_measures()) -%}
 
+-- The same shape as the other per-player-day models and the daily marts (per-match rows of
+-- the days to rebuild joined to their match, summed per player and day): each model states
+-- its own grain and columns; the measures come from macros/measures.sql, the days from
+-- pewstats.rebuild_by_day and is_on_rebuilt_day.
 with per_match as (
 
     select

@@ -1,11 +1,4 @@
-{{
-    pewstats.rebuild_by(
-        key='match_day',
-        versions='int_player_matches',
-        version_column='changed_at',
-        watermark_column='version_at',
-    )
-}}
+{{ pewstats.rebuild_by_day(watermark_column='version_at') }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'match_day', 'version_at')) }}
 
 {#- Each account's last match of each UTC day it played (latest start, then highest match

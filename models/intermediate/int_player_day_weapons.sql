@@ -1,11 +1,4 @@
-{{
-    pewstats.rebuild_by(
-        key='match_day',
-        versions='int_player_matches',
-        version_column='changed_at',
-        watermark_column='version_at',
-    )
-}}
+{{ pewstats.rebuild_by_day(watermark_column='version_at') }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'match_day', 'version_at')) }}
 
 {#- player_weapon_stats per player, UTC day, match-type bucket and weapon: what the lifetime
@@ -17,6 +10,10 @@
 {%- set per_match_models = pewstats.weapon_measure_models() -%}
 {%- set measures = pewstats.stored_measures(pewstats.weapon_measures()) -%}
 
+-- The same shape as the other per-player-day models and the daily marts (per-match rows of
+-- the days to rebuild joined to their match, summed per player and day): each model states
+-- its own grain and columns; the measures come from macros/measures.sql, the days from
+-- pewstats.rebuild_by_day and is_on_rebuilt_day.
 with per_match_weapon as (
 
     -- one row per player, match and weapon and per-match model; a model's row holds its own

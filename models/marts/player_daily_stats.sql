@@ -1,11 +1,4 @@
-{{
-    pewstats.rebuild_by(
-        key='match_day',
-        versions='int_player_matches',
-        version_column='changed_at',
-        watermark_column='stats_updated_at',
-    )
-}}
+{{ pewstats.rebuild_by_day(watermark_column='stats_updated_at') }}
 {{ config(indexes=pewstats.postgres_indexes(['account_id', 'match_day'], 'match_day', 'stats_updated_at')) }}
 
 {#- One row per player, UTC day, match-type bucket, map and game mode: the player page's
