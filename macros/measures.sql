@@ -63,6 +63,15 @@
     ]) }}
 {%- endmacro %}
 
+{#- The damage measures of int_player_match_weapon_damage, per weapon and damage reason: what
+    int_player_day_damage sums per player and day and player_damage_stats over all days. -#}
+{% macro damage_measures() -%}
+    {{ return([
+        {'name': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
+        {'name': 'total_hits', 'agg': 'sum', 'type': 'integer'},
+    ]) }}
+{%- endmacro %}
+
 {#- A measure of another list under another name (and `source`, for a list read from one
     model): its rule and type stay those of its definition, its value the same column. -#}
 {% macro measure_as(measure, name, source=none) -%}

@@ -5,6 +5,7 @@
     rebuilt by day like int_player_day_weapons. `matches` counts the day's distinct
     matches: a match is on one day and in one bucket, so the mart's sum of them is its
     count of distinct matches. -#}
+{%- set measures = pewstats.damage_measures() -%}
 
 -- The same shape as the other per-player-day models and the daily marts (per-match rows of
 -- the days to rebuild joined to their match, summed per player and day): each model states
@@ -17,8 +18,9 @@ with per_match as (
         damage.weapon_id,
         damage.damage_reason,
         damage.match_id,
-        damage.total_damage,
-        damage.total_hits,
+        {% for m in measures -%}
+            damage.{{ m.name }},
+        {% endfor -%}
         {{ pewstats.utc_date('matches.match_started_at') }} as match_day,
         matches.match_type_bucket,
         matches.match_started_at,
@@ -37,8 +39,9 @@ final as (
         match_type_bucket,
         weapon_id,
         damage_reason,
-        cast(sum(total_damage) as numeric(20, 6)) as total_damage,
-        cast(sum(total_hits) as integer) as total_hits,
+        {% for m in measures -%}
+            cast({{ m.agg }}({{ m.name }}) as {{ m.type }}) as {{ m.name }},
+        {% endfor -%}
         cast(count(distinct match_id) as integer) as matches,
         max(match_started_at) as last_match_at,
         max(version_at) as version_at
@@ -53,8 +56,9 @@ select
     match_type_bucket,
     weapon_id,
     damage_reason,
-    total_damage,
-    total_hits,
+    {% for m in measures -%}
+        {{ m.name }},
+    {% endfor -%}
     matches,
     last_match_at,
     version_at

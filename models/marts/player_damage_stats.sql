@@ -8,11 +8,9 @@
 }}
 {{ config(indexes=pewstats.postgres_indexes('account_id', 'player_name', 'stats_updated_at')) }}
 
-{#- The measures, in the mart's column order (macros/measures.sql). -#}
-{%- set measures = [
-    {'name': 'total_damage', 'agg': 'sum', 'type': 'numeric(20, 6)'},
-    {'name': 'total_hits', 'agg': 'sum', 'type': 'integer'},
-] -%}
+{#- The measures, in the mart's column order: macros/measures.sql (damage_measures, defined
+    once for this mart and int_player_day_damage). -#}
+{%- set measures = pewstats.damage_measures() -%}
 
 -- The same shape as the other player marts (the players' per-day rows rolled up to the
 -- mart's grain, names and weapons joined, the columns listed): a mart states its own grain
