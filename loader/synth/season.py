@@ -46,6 +46,9 @@ def pick_weighted(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([name for name, _ in table], [weight for _, weight in table])[0]
 
 
+_COLLECT_EVERY = 20  # matches generated between two collections of the cyclic GC
+
+
 def generate_season(out_dir: Path, matches: int, seed: int, *, scale: float = 1.0, start_index: int = 0) -> list[SynthMatch]:
     """Write matches ``start_index .. start_index + matches - 1`` of the season ``seed``:
     ``<out>/telemetry/<match_id>.json.gz`` and ``<out>/matches/<match_id>.json``. The same
@@ -56,7 +59,9 @@ def generate_season(out_dir: Path, matches: int, seed: int, *, scale: float = 1.
     pool = make_player_pool(random.Random(f"{seed}:pool"), POOL_SIZE)
     made: list[SynthMatch] = []
     # serialising and gzip (which releases the GIL) of match i overlap the generation of match i+1;
-    # the cyclic GC stays off meanwhile (it would rescan the previous match's events again and again)
+    # the cyclic GC stays off meanwhile (it would rescan the previous match's events again and
+    # again) and collects once every _COLLECT_EVERY matches: a match leaves cyclic garbage, which
+    # without it held 19 GB after 1,060 matches of scale 0.3
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -69,6 +74,8 @@ def generate_season(out_dir: Path, matches: int, seed: int, *, scale: float = 1.
                 pending = writer.submit(_write_match, events, match_object, match)
                 del events, match_object
                 made.append(match)
+                if (index - start_index) % _COLLECT_EVERY == _COLLECT_EVERY - 1:
+                    gc.collect()
             if pending is not None:
                 pending.result()
     finally:
