@@ -92,7 +92,7 @@
 {#- The keys whose version is newer than `watermark` (text). `versions` is a relation: the
     declared model by default (a test, which cannot ref it, passes its relation name). -#}
 {% macro rebuild_keys(rebuild, watermark, versions=none) -%}
-    select {{ rebuild.key }}
+    select distinct {{ rebuild.key }}
     from {{ ref(rebuild.versions) if versions is none else versions }}
     where {{ rebuild.version_column }} > {{ pewstats.timestamp_literal(watermark) }}
 {%- endmacro %}
@@ -106,27 +106,49 @@
         {{ exceptions.raise_compiler_error(
             model.name ~ ": is_rebuilt() needs the model's pewstats.rebuild_by(...) (macros/rebuild.sql)") }}
     {%- else -%}
-        {{ adapter.dispatch('rebuilt_filter', 'pewstats')(key_expression, pewstats.rebuild_config()) }}
+        {{ pewstats.key_in(key_expression, pewstats.rebuild_keys(pewstats.rebuild_config(), pewstats.watermark_value())) }}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro default__rebuilt_filter(key_expression, rebuild) -%}
-    {{ key_expression }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }})
+{#- `key_expression` is one of the keys `keys_query` returns: the one form of the condition for
+    the models' bodies, the rebuild's delete and the scoped data tests. -#}
+{% macro key_in(key_expression, keys_query) -%}
+    {{ return(adapter.dispatch('key_in', 'pewstats')(key_expression, keys_query)) }}
 {%- endmacro %}
 
-{#- PostgreSQL, per-match models: the changed matches as an array, `= any(array(...))`. That
-    is a condition on the rows, which PostgreSQL pushes into every branch of a UNION ALL and
-    through the joins of the raw combat event views (compact tables decoded by joins to their
-    dictionaries: loader/formats/layout.py) down to the `match_key` index. An `in (select ...)`
-    is a semi-join instead, which cannot reach into a branch that is a join: measured on 3,000
-    matches, the damage of one new match read by `int_combat_events` took 5 s (every row
-    scanned) with `in`, 19 ms (read by index) with the array. Players keep the semi-join: a
-    rebuild can touch thousands of them, and an array that long is searched row by row. -#}
-{% macro postgres__rebuilt_filter(key_expression, rebuild) -%}
-    {%- if rebuild.key == 'match_id' -%}
-        {{ key_expression }} = any(array({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }}))
+{% macro default__key_in(key_expression, keys_query) -%}
+    {{ key_expression }} in ({{ keys_query }})
+{%- endmacro %}
+
+{#- PostgreSQL: the keys, read when the node is compiled (right before it runs, after its
+    parents), written into its SQL as a constant array: `key = any('{...}'::text[])`. That is a
+    condition on the rows, which PostgreSQL pushes into every branch of a UNION ALL and through
+    the joins of the raw combat event views (compact tables decoded by joins to their
+    dictionaries: loader/formats/layout.py) down to the index on the key, and plans from the
+    keys themselves (their number, and the statistics of each) whatever the size of the table;
+    on a scan it searches a hash of them. An `in (select ...)` is a semi-join instead, planned
+    from estimates: it cannot reach into a branch that is a join (3,000 matches: the damage of
+    one new match read by `int_combat_events` took 5 s, every row scanned; 19 ms by index with
+    an array), and at 40,000 matches of a growing population the player-keyed models and their
+    tests were merge joins over whole tables (`player_damage_stats` read all 4.0 M rows of
+    `int_player_day_damage` for 279 players: 1.8 s; by index 0.24 s). An array computed by a
+    subquery (`= any(array(select ...))`) reaches the indexes too, but is planned as ten keys of
+    average frequency: a new day, one of the bench's 30, looked like a third of the table. More
+    than `max_inline_keys` keys (a reload of a whole season) are left to that subquery form. -#}
+{% macro postgres__key_in(key_expression, keys_query) -%}
+    {%- set keys = none -%}
+    {%- if execute -%}
+        {#- PostgreSQL writes the array's text (quoting and escaping each key), so no value is
+            parsed on the way: `{2024-05-30}`, `{account.a,"a b"}` -#}
+        {%- set keys = run_query(
+            'select count(*), cast(array_agg(k) as text) from (' ~ keys_query ~ ') as rebuilt_keys (k)').rows[0] -%}
+    {%- endif -%}
+    {%- if keys is none or keys[0] > var('max_inline_keys') -%}
+        {{ key_expression }} = any(array({{ keys_query }}))
+    {%- elif keys[0] == 0 -%}
+        false
     {%- else -%}
-        {{ pewstats.default__rebuilt_filter(key_expression, rebuild) }}
+        {{ key_expression }} = any('{{ keys[1] | replace("'", "''") }}')
     {%- endif -%}
 {%- endmacro %}
 
@@ -149,18 +171,8 @@
             select match_id from {{ ref('int_matches') }}
             where {{ pewstats.utc_date('match_started_at') }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }})
         {%- endset -%}
-        {{ adapter.dispatch('match_id_in', 'pewstats')(match_id_expression, matches_on_days) }}
+        {{ pewstats.key_in(match_id_expression, matches_on_days) }}
     {%- endif -%}
-{%- endmacro %}
-
-{% macro default__match_id_in(match_id_expression, match_ids_query) -%}
-    {{ match_id_expression }} in ({{ match_ids_query }})
-{%- endmacro %}
-
-{#- PostgreSQL: an array, for the reason given at postgres__rebuilt_filter (a day holds tens of
-    matches, not thousands). -#}
-{% macro postgres__match_id_in(match_id_expression, match_ids_query) -%}
-    {{ match_id_expression }} = any(array({{ match_ids_query }}))
 {%- endmacro %}
 
 {#- The `rebuild` incremental strategy (dbt finds it by its name: get_incremental_<name>_sql). -#}
@@ -179,7 +191,7 @@
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ rebuild.key }} in ({{ pewstats.rebuild_keys(rebuild, pewstats.watermark_value()) }});
+    where {{ pewstats.key_in(rebuild.key, pewstats.rebuild_keys(rebuild, pewstats.watermark_value())) }};
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}

@@ -103,7 +103,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set versions = graph.nodes.get('model.' ~ node.package_name ~ '.' ~ rebuild.versions) -%}
-    {{ return(rebuild.key ~ ' in (' ~ pewstats.rebuild_keys(rebuild, found[0], versions.relation_name) ~ ')') }}
+    {{ return(pewstats.key_in(rebuild.key, pewstats.rebuild_keys(rebuild, found[0], versions.relation_name))) }}
 {%- endmacro %}
 
 {#- For singular tests: `where {{ pewstats.rows_built_by('int_player_match_weapon_kills') }}`. -#}
