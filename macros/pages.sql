@@ -16,9 +16,10 @@
     cast({{ column }} as date)
 {%- endmacro %}
 
-{#- A percentage (0-100) that is null, not an error, where the denominator is zero. -#}
+{#- A percentage (0-100) that is null, not an error, where the denominator is zero: a
+    `safe_ratio` of 100 times the numerator. -#}
 {% macro safe_percent(numerator, denominator) -%}
-    cast(100 * cast({{ numerator }} as numeric(24, 8)) / nullif({{ denominator }}, 0) as numeric(18, 6))
+    {{ pewstats.safe_ratio('100 * (' ~ numerator ~ ')', denominator) }}
 {%- endmacro %}
 
 {#- The page queries' parameters (analyses/), as SQL literals from `--vars`: `page_account_id`,

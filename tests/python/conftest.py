@@ -14,6 +14,8 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -146,7 +148,11 @@ def test_profiles() -> None:
     """dbt profiles for subprocess runs: profiles.example.yml exactly as shipped."""
     d = ROOT / ".pewstats-test-profiles"
     d.mkdir(exist_ok=True)
-    (d / "profiles.yml").write_bytes((ROOT / "profiles.example.yml").read_bytes())
+    # written aside and moved into place: a second pytest (the test command runs the Spark proof
+    # beside the rest) may be reading it
+    tmp = d / f"profiles.yml.{os.getpid()}"
+    tmp.write_bytes((ROOT / "profiles.example.yml").read_bytes())
+    os.replace(tmp, d / "profiles.yml")
 
 
 def _unique() -> str:
@@ -180,3 +186,40 @@ def small_season(tmp_path_factory: pytest.TempPathFactory):
 
     out = tmp_path_factory.mktemp("season")
     return generate_season(out, 6, seed=7, scale=0.1)
+
+
+# The load times differ between two loads of the same files; every other column of a mart is
+# the same on every engine.
+MART_LOAD_TIMES = ("loaded_at", "stats_updated_at")
+
+
+def comparable(value: object) -> object:
+    """A mart value as engines agree on it: decimals exactly (whatever their scale), floats to 4
+    decimals (engines sum floats in their own order), times as UTC ISO text."""
+    if isinstance(value, Decimal):
+        return value.normalize()
+    if isinstance(value, float):
+        return round(value, 4)
+    if hasattr(value, "astimezone"):
+        return value.astimezone(timezone.utc).isoformat()
+    return value
+
+
+def comparable_rows(rows: list[tuple]) -> list[tuple]:
+    return sorted((tuple(comparable(v) for v in r) for r in rows), key=repr)
+
+
+def mart_columns(target: Target, mart: str) -> list[str]:
+    """The columns of a built mart but the load times, in table order."""
+    mark = "%s" if target.kind == "postgres" else "?"
+    cols = target.query(
+        "select column_name from information_schema.columns"
+        f" where table_schema = {mark} and table_name = {mark} order by ordinal_position",
+        (target.schema, mart),
+    )
+    return [c for (c,) in cols if c not in MART_LOAD_TIMES]
+
+
+def mart_rows(target: Target, mart: str) -> list[tuple]:
+    """A mart's rows (every column but the load times), comparable across engines."""
+    return comparable_rows(target.query(f'select {", ".join(mart_columns(target, mart))} from "{target.schema}".{mart}'))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import mart_rows
 from oracle import per_player_in_files
 
 from loader.detection.detector import detect_fights, fights_to_ndjson
@@ -99,29 +100,6 @@ def test_incremental_equals_full_refresh_postgres(pg_target, season, tmp_path: P
     assert versions == [("other-detector-1",)]
 
 
-def _rows(target, mart: str) -> list[tuple]:
-    cols = [
-        r[0]
-        for r in target.query(
-            "select column_name from information_schema.columns where table_schema = %s and table_name = %s order by ordinal_position"
-            if target.kind == "postgres"
-            else "select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position",
-            (target.schema, mart),
-        )
-    ]
-    keep = [c for c in cols if c not in ("loaded_at", "stats_updated_at")]
-    rows = target.query(f'select {", ".join(keep)} from "{target.schema}".{mart}')
-    return sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
-
-
-def _norm(v):
-    if isinstance(v, (float, Decimal)):
-        return round(float(v), 4)
-    if hasattr(v, "astimezone"):
-        return v.astimezone(__import__("datetime").timezone.utc).isoformat()
-    return v
-
-
 @pytest.mark.slow
 def test_duckdb_and_postgres_give_the_same_marts(pg_target, duck_target, season, tmp_path: Path) -> None:
     for target in (pg_target, duck_target):
@@ -130,7 +108,7 @@ def test_duckdb_and_postgres_give_the_same_marts(pg_target, duck_target, season,
         load(target, "matches", *[str(m.match_path) for m in season[:5]])
         target.dbt("build")
     for mart in MARTS:
-        pg_rows, duck_rows = _rows(pg_target, mart), _rows(duck_target, mart)
+        pg_rows, duck_rows = mart_rows(pg_target, mart), mart_rows(duck_target, mart)
         assert len(pg_rows) > 0, mart
         assert pg_rows == duck_rows, mart
     # and both equal what the contract computes directly from the telemetry files, in Python (tests/python/oracle.py)
