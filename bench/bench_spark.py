@@ -4,6 +4,7 @@ Spark in session mode and through a long-running Thrift server. Prints figures a
 ratios; gates nothing. Needs Java, `pip install -e '.[spark]'` and PostgreSQL (PG*).
 
     python bench/bench_spark.py [--matches 1000] [--new 20] [--scale 0.3] [--cluster] [--thrift]
+    python bench/bench_spark.py --startup-only --cluster --thrift --matches 5 --rounds 3
 
 --cluster builds on the local standalone cluster of scripts/spark-cluster.sh (master and
 two workers, started and stopped here) instead of Spark in dbt's own process (local[1]);
@@ -21,6 +22,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from statistics import median
 
 import psycopg
 from psycopg import sql
@@ -91,6 +93,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--cluster", action="store_true", help="build on scripts/spark-cluster.sh's cluster")
     parser.add_argument("--thrift", action="store_true", help="also time a start-up through a Thrift server")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the start-ups a cron run pays (session mode, and with --thrift a Thrift server), no builds")
+    parser.add_argument("--rounds", type=int, default=1, help="start-ups of each kind (the median is printed)")
     args = parser.parse_args()
     if shutil.which("java") is None:
         raise SystemExit("error: Spark needs Java (a JRE 17 or later) on PATH")
@@ -116,22 +121,26 @@ def main() -> None:
         # Spark: land the lake, a full build, then new matches and an incremental build
         figures["spark load"] = load(history, spark, work)
         lake = lake_size(work / "spark" / "lake")
-        figures["spark full refresh"] = build(spark, work, "--full-refresh")
-        figures["spark load new"] = load(new, spark, work)
-        figures["spark incremental"] = build(spark, work)
-        # the start-up a cron run pays: a session-mode dbt invocation that runs one query
-        figures["spark session start-up"] = run(pewstats("dbt", "show", "--inline", "select 1"), spark, work)
+        if not args.startup_only:
+            figures["spark full refresh"] = build(spark, work, "--full-refresh")
+            figures["spark load new"] = load(new, spark, work)
+            figures["spark incremental"] = build(spark, work)
+        # the start-up a cron run pays: a dbt invocation that runs one query, in session mode
+        # (dbt's process starts a JVM and opens the metastore) and through a Thrift server
+        figures["spark session start-up"] = median(
+            run(pewstats("dbt", "show", "--inline", "select 1"), spark, work) for _ in range(args.rounds))
         if args.thrift:
             subprocess.run(cluster + ["start", "--thrift"], env=spark, check=True)
             thrift = dict(spark, PEWSTATS_TARGET="spark")
-            figures["spark thrift start-up"] = run(
+            figures["spark thrift start-up"] = median(run(
                 [sys.executable, "-c", "from dbt.cli.main import cli; cli()", "show", "--inline", "select 1",
-                 "--project-dir", str(ROOT), "--target", "spark_thrift"], thrift, work)
-        # PostgreSQL: the same data, the same builds
-        figures["postgres load"] = load(history, pg, work)
-        figures["postgres full refresh"] = build(pg, work, "--full-refresh")
-        figures["postgres load new"] = load(new, pg, work)
-        figures["postgres incremental"] = build(pg, work)
+                 "--project-dir", str(ROOT), "--target", "spark_thrift"], thrift, work) for _ in range(args.rounds))
+        if not args.startup_only:
+            # PostgreSQL: the same data, the same builds
+            figures["postgres load"] = load(history, pg, work)
+            figures["postgres full refresh"] = build(pg, work, "--full-refresh")
+            figures["postgres load new"] = load(new, pg, work)
+            figures["postgres incremental"] = build(pg, work)
     finally:
         if args.cluster or args.thrift:
             subprocess.run(cluster + ["stop"], env=spark)
@@ -143,7 +152,7 @@ def main() -> None:
         print(f"  {name:28s} {seconds:8.1f} s")
     print(f"  lake: {lake['bytes'] / 1e6:.1f} MB; log_player_take_damage {lake['damage bytes'] / 1e6:.1f} MB for "
           f"{lake['damage events']} events: {lake['damage bytes'] / max(lake['damage events'], 1):.0f} bytes per damage event")
-    for step in ("full refresh", "incremental"):
+    for step in () if args.startup_only else ("full refresh", "incremental"):
         print(f"  ratio Spark/PostgreSQL, {step:14s} {figures[f'spark {step}'] / figures[f'postgres {step}']:6.1f}")
 
 
