@@ -41,7 +41,7 @@
     {%- set n = 'cast(cast(' ~ numerator ~ ' as decimal(24, 8)) * 100000000 as hugeint)' -%}
     {%- set d = 'cast(cast(' ~ denominator ~ ' as decimal(24, 8)) * 100000000 as hugeint)' -%}
     cast(
-        cast((2000000 * {{ n }} + {{ d }}) // nullif(2 * {{ d }}, 0) as decimal(18, 0))
+        cast(divide(2000000 * {{ n }} + {{ d }}, nullif(2 * {{ d }}, 0)) as decimal(18, 0))
         * cast(0.000001 as decimal(7, 6)) as decimal(18, 6)
     )
 {%- endmacro %}
