@@ -85,6 +85,14 @@ def lake_size(lake: Path) -> dict[str, int]:
     }
 
 
+class Figures(dict):
+    """Seconds by step, each also printed as it is measured (a run cut short keeps its figures)."""
+
+    def __setitem__(self, name: str, seconds: float) -> None:
+        print(f"  {name}: {seconds:.1f} s", file=sys.stderr, flush=True)
+        super().__setitem__(name, seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--matches", type=int, default=1000, help="matches of history")
@@ -108,7 +116,7 @@ def main() -> None:
     spark = dict(base, PEWSTATS_TARGET="spark", PEWSTATS_SPARK_DIR=str(work / "spark"))
     if args.cluster:
         spark["PEWSTATS_SPARK_MASTER"] = MASTER
-    figures: dict[str, float] = {}
+    figures = Figures()
     cluster = [str(ROOT / "scripts" / "spark-cluster.sh")]
     database = f"pewstats_bench_spark_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(host=os.environ.get("PGHOST", "127.0.0.1"), user=os.environ.get("PGUSER", "postgres"),
