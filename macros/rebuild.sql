@@ -121,7 +121,8 @@
 {%- endmacro %}
 
 {#- PostgreSQL: the keys, read when the node is compiled (right before it runs, after its
-    parents), written into its SQL as a constant array: `key = any('{...}'::text[])`. That is a
+    parents), written into its SQL as a constant array, `key = any('{...}')` (PostgreSQL types
+    the literal as an array of the key's type). That is a
     condition on the rows, which PostgreSQL pushes into every branch of a UNION ALL and through
     the joins of the raw combat event views (compact tables decoded by joins to their
     dictionaries: loader/formats/layout.py) down to the index on the key, and plans from the
