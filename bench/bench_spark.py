@@ -111,8 +111,7 @@ def main() -> None:
     history, new = files[: args.matches], files[args.matches:]
     work = Path(tempfile.mkdtemp(prefix="pewstats-bench-spark-"))
     base = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", PEWSTATS_SCHEMA="analytics",
-                PEWSTATS_RAW_SCHEMA="raw", DBT_PROFILES_DIR=str(ROOT / ".pewstats"))
-    subprocess.run([sys.executable, "-c", "from loader.pipeline.dbt import profiles_dir; profiles_dir()"], check=True, cwd=ROOT)
+                PEWSTATS_RAW_SCHEMA="raw", DBT_PROFILES_DIR=str(ROOT / "profiles"))  # profiles.example.yml
     spark = dict(base, PEWSTATS_TARGET="spark", PEWSTATS_SPARK_DIR=str(work / "spark"))
     if args.cluster:
         spark["PEWSTATS_SPARK_MASTER"] = MASTER
