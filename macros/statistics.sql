@@ -12,8 +12,8 @@
     grew with the history until the tables passed 30,000 pages. What an incremental build reads
     does not need fresh statistics: the keys to rebuild come from a watermark on an indexed
     column (PostgreSQL reads the newest value from the index when the statistics end before
-    it), and the tables are read by `key = any(array(...))`, planned as a few index probes
-    whatever the statistics say (macros/rebuild.sql, `key_in`).
+    it), and the tables are read by `key = any('{...}')`, the rebuilt keys as constants the
+    planner plans from, whatever the table's statistics say (macros/rebuild.sql, `key_in`).
 #}
 
 {% macro refresh_statistics() -%}
