@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # a venv made by the README's first command has the dev extra only: the spark extra is added
-# (the Spark proof needs it)
-if [ ! -x .venv/bin/pewstats ] || ! .venv/bin/python -c "import pyspark, pyhive, dbt.adapters.spark" 2>/dev/null; then
+# (the Spark proof needs it); a checkout older than the reader's compiled scanner is reinstalled
+# (the install compiles loader/formats/_scan.c)
+if [ ! -x .venv/bin/pewstats ] \
+  || ! .venv/bin/python -c "import pyspark, pyhive, dbt.adapters.spark, loader.formats._scan" 2>/dev/null; then
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install --quiet --upgrade pip
   .venv/bin/pip install --quiet -e '.[dev,spark]'
