@@ -22,6 +22,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_STACK 4096
 #define MAX_INT_DIGITS 18
@@ -41,6 +44,8 @@ static void init_tables(void) {
 static inline int is_ws(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 static inline Py_ssize_t skip_ws(const unsigned char *s, Py_ssize_t i, Py_ssize_t lim) {
+    if (i < lim && s[i] > ' ') /* the usual case: no whitespace at all */
+        return i;
     while (i < lim && is_ws(s[i]))
         i++;
     return i;
@@ -71,6 +76,22 @@ static inline int hex4(const unsigned char *s, Py_ssize_t i, Py_ssize_t lim, uns
 static Py_ssize_t scan_string(const unsigned char *s, Py_ssize_t i, Py_ssize_t lim, int *escaped) {
     i++;
     for (;;) {
+#if defined(__SSE2__)
+        /* 16 bytes at a time up to the first that is not plain: '"', '\\', below 0x20, or
+         * 0x80 and above (negative as a signed byte, so below 0x20 too) */
+        while (i + 16 <= lim) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                           _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            int mask = _mm_movemask_epi8(special);
+            if (mask) {
+                i += __builtin_ctz(mask);
+                break;
+            }
+            i += 16;
+        }
+#endif
         while (i < lim && plain[s[i]])
             i++;
         if (i >= lim)
