@@ -165,7 +165,10 @@ def bench_loader(args: argparse.Namespace) -> None:
                     secs, peak = timed(cmd, env_for(db))
                 cpu[what] = (children_cpu() - kids0, pg.total())
                 rows.append((what, secs, peak))
-    print(f"\nloader: {n} matches, {mb:.0f} MB of JSON ({mb / n:.1f} MB/match), {os.cpu_count()} cores")
+    from loader.formats.reader import SCANNER
+
+    print(f"\nloader: {n} matches, {mb:.0f} MB of JSON ({mb / n:.1f} MB/match), {os.cpu_count()} cores,"
+          f" the reader's {SCANNER} fast path")
     print(f"{'what':44} {'s':>7} {'matches/s':>10} {'MB/s':>8} {'x F1':>6} {'x F2':>6} {'peak MiB':>9}"
           f" {'cpu ms/m':>9} {'pg ms/m':>8}")
     for what, secs, peak in rows:

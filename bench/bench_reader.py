@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from isal import isal_zlib  # noqa: E402
 
 from loader.formats.jsonstream import json_chunks  # noqa: E402
-from loader.formats.reader import LOADER_EVENT_TYPES, iter_events  # noqa: E402
+from loader.formats.reader import LOADER_EVENT_TYPES, SCANNER, iter_events  # noqa: E402
 
 REAL_FILE = Path("JS1936-PubgAPI-Java/telemetry/telemetry_c2fb5093-866c-4d6d-96bf-7abf755094af.json")
 MB = 1_000_000
@@ -222,6 +222,14 @@ def reader(path: Path) -> int:
     return n
 
 
+def reader_python(path: Path) -> int:
+    """The reader on its Python fast path (where no C compiler was found at install)."""
+    n = 0
+    for _ in iter_events(path, LOADER_EVENT_TYPES, compiled=False):
+        n += 1
+    return n
+
+
 def _best(fn: Callable[[Path], int], path: Path, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -237,7 +245,8 @@ def run(paths: list[Path], repeat: int) -> list[tuple[str, str, float, float, fl
     for p in paths:
         groups.setdefault(p.name.rsplit("_", 1)[0], []).append(p)
     methods = [("F1 inflate", f1_inflate), ("F1z inflate zlib", f1_zlib), ("F2 inflate+orjson", f2_orjson),
-               ("F2b inflate+json", f2b_json), ("chunks", chunks), ("skip-all", skip_all), ("reader", reader)]
+               ("F2b inflate+json", f2b_json), ("chunks", chunks), ("skip-all", skip_all), ("reader", reader),
+               ("reader Python path", reader_python)]
     rows = []
     for group, files in groups.items():
         json_bytes = sum(f1_inflate(p) for p in files)
@@ -270,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{f1_inflate(p) / MB:.1f} MB JSON, {p.stat().st_size / MB:.1f} MB gzip, x{args.matches} file(s)")
         rows = run(paths, args.repeat)
     print()
+    print(f"reader fast path: {SCANNER} (skip-all and reader use it; 'reader Python path' does not)")
     print(f"{'files':<14} {'method':<18} {'seconds':>8} {'matches/s':>10} {'MB/s':>8} {'vs F1':>7} {'vs F2':>7}")
     by_group: dict[str, dict[str, float]] = {}
     for group, name, secs, _, _ in rows:
