@@ -22,7 +22,7 @@ digits, a number over 64 bytes or with an exponent of more than 2 digits, an eve
 on past the buffer) it stops and the exact slow path below reads that event. So on this
 path the reader's verdict on any input is orjson's: the gap described at the end does not
 exist. About 1 GB/s; the Python fast path below, used where no C compiler was found at
-install, reads the same files about 2x slower. ``tests/python/test_reader.py`` runs every
+install, reads the same files about 3x slower. ``tests/python/test_reader.py`` runs every
 test on both.
 
 How events are delimited (the Python fast path)

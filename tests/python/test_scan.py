@@ -21,7 +21,7 @@ from loader.formats.reader import LOADER_EVENT_TYPES
 def test_compiled_scanner_is_built() -> None:
     assert reader_module.SCANNER == "compiled", (
         "loader/formats/_scan.c was not compiled at install (no C compiler?): install gcc and run "
-        "`pip install -e .` again; the reader works without it, about 2x slower"
+        "`pip install -e .` again; the reader works without it, about 3x slower"
     )
 
 
