@@ -252,11 +252,11 @@ value:
     {
         int typed = depth == 1 && key_is_type; /* the value of a top-level "_T" */
         unsigned char c = s[i];
+        if (typed && c != '"')
+            type_ok = 0; /* "_T" holds no string */
         switch (c) {
         case '{':
         case '[':
-            if (typed)
-                type_ok = 0;
             if (depth >= max_depth)
                 return -1;
             stack[depth++] = c;
@@ -278,23 +278,15 @@ value:
             break;
         case 't':
             i = scan_literal(s, i, lim, "true", 4);
-            if (typed)
-                type_ok = 0;
             break;
         case 'f':
             i = scan_literal(s, i, lim, "false", 5);
-            if (typed)
-                type_ok = 0;
             break;
         case 'n':
             i = scan_literal(s, i, lim, "null", 4);
-            if (typed)
-                type_ok = 0;
             break;
         default:
             i = scan_number(s, i, lim);
-            if (typed)
-                type_ok = 0;
         }
         if (i < 0)
             return -1;

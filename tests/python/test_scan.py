@@ -39,6 +39,7 @@ SCALAR_EDGES = [
     "true", "tru", "truex", "false", "fals", "null", "nul", "nulll", '"\\ud800"', '"\\udc00"', '"\\ud800\\udc00"',
     '"\\ud800\\u0041"', '"\\u00e9"', '"\\u12"', '"\\x41"', '"\\/"', '"\\0"', '"\u00e9"', '"\x7f"', '"\x1f"', '""',
 ]
+WANTED = tuple(sorted(t.encode() for t in LOADER_EVENT_TYPES))  # the loader's types, as the reader passes them
 RAW_EDGES = [b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe4\xb8", b"\xf0\x9f\x98\x80", b"\xef\xbf\xbf", b"\xff"]
 
 
@@ -80,8 +81,7 @@ def test_compiled_scanner_certifies_only_what_orjson_accepts(scan, event, kind, 
         assert found[0][1] == 1
         if found[0][2] == 1 + len(text):
             assert orjson.loads(text) == certified[0]
-    wanted = tuple(sorted(t.encode() for t in LOADER_EVENT_TYPES))
-    some, n2, pos2, at2 = scan(data, 1, wanted, 1 << 20, 1023)
+    some, n2, pos2, at2 = scan(data, 1, WANTED, 1 << 20, 1023)
     assert (n2, pos2, at2) == (n, pos, at_element)
     assert some == [f for f, value in zip(found, certified) if value["_T"] in LOADER_EVENT_TYPES]
 
@@ -92,8 +92,7 @@ def test_compiled_scanner_certifies_real_pubg_events(scan, pubg_data: Path) -> N
         data = stream.read()
     events = orjson.loads(data)
     start = data.index(b"{")
-    wanted = tuple(sorted(t.encode() for t in LOADER_EVENT_TYPES))
-    found, n, pos, at_element = scan(data, start, wanted, 1 << 26, 1023)
+    found, n, pos, at_element = scan(data, start, WANTED, 1 << 26, 1023)
     assert (n, at_element) == (len(events), False)
     assert data[pos:].strip() == b"]"
     assert [k for k, _, _ in found] == [i for i, e in enumerate(events) if e["_T"] in LOADER_EVENT_TYPES]
