@@ -12,10 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # a venv made by the README's first command has the dev extra only: the spark extra is added
-# (the Spark proof needs it); a checkout older than the reader's compiled scanner is reinstalled
+# (the Spark proof needs it); a checkout older than the reader's compiled scanner, or a venv without
+# pytest-xdist (the test command runs pytest on every core), is reinstalled
 # (the install compiles loader/formats/_scan.c)
 if [ ! -x .venv/bin/pewstats ] \
-  || ! .venv/bin/python -c "import pyspark, pyhive, dbt.adapters.spark, loader.formats._scan" 2>/dev/null; then
+  || ! .venv/bin/python -c "import pyspark, pyhive, dbt.adapters.spark, loader.formats._scan, xdist" 2>/dev/null; then
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install --quiet --upgrade pip
   .venv/bin/pip install --quiet -e '.[dev,spark]'
@@ -61,7 +62,11 @@ export PGDATABASE="$database" PEWSTATS_TEST_DATABASE="$database"
 echo "== 1/3 pytest (the Spark proof in a pytest of its own beside the rest: it waits on one JVM)"
 setsid python -m pytest -q -p no:cacheprovider --durations=1 "$proof" > "$work/spark-proof.log" 2>&1 &
 proof_pid=$!
-python -m pytest -q -p no:cacheprovider --durations=15 --deselect "$proof"  # the slowest tests, to keep the loop fast
+# the rest on every core (pytest-xdist), a test file to a worker: a file's module fixtures are
+# built once, and every test already has its own schemas, DuckDB file and dbt target path
+# (PEWSTATS_TEST_WORKERS=1: one process)
+python -m pytest -q -p no:cacheprovider --durations=15 --deselect "$proof" \
+  -n "${PEWSTATS_TEST_WORKERS:-$(nproc)}" --dist loadfile  # the slowest tests, to keep the loop fast
 echo "== 1/3 pytest: the Spark proof"
 proof_status=0
 wait "$proof_pid" || proof_status=$?
