@@ -64,9 +64,9 @@ setsid python -m pytest -q -p no:cacheprovider --durations=1 "$proof" > "$work/s
 proof_pid=$!
 # the rest on every core (pytest-xdist), a test file to a worker: a file's module fixtures are
 # built once, and every test already has its own schemas, DuckDB file and dbt target path
-# (PEWSTATS_TEST_WORKERS=1: one process)
+# (PEWSTATS_TEST_WORKERS=1: one process); --durations: the slowest tests, to keep the loop fast
 python -m pytest -q -p no:cacheprovider --durations=15 --deselect "$proof" \
-  -n "${PEWSTATS_TEST_WORKERS:-$(nproc)}" --dist loadfile  # the slowest tests, to keep the loop fast
+  -n "${PEWSTATS_TEST_WORKERS:-$(nproc)}" --dist loadfile
 echo "== 1/3 pytest: the Spark proof"
 proof_status=0
 wait "$proof_pid" || proof_status=$?
